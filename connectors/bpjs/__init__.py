@@ -1,0 +1,1 @@
+"""BPJS Kesehatan (JKN) health-coverage connector."""

@@ -1,0 +1,1 @@
+"""Dukcapil civil-registry connector."""

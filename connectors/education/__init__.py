@@ -1,0 +1,1 @@
+"""Education (Dapodik / PIP) connector."""

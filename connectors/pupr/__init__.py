@@ -1,0 +1,1 @@
+"""PUPR housing (RTLH / BSPS) connector."""

@@ -1,0 +1,213 @@
+"""`ConnectorRuntime`: the plumbing the hub wraps around every connector (SPEC 8).
+
+One runtime per enabled connector, all sharing the hub's `aiohttp.ClientSession` and
+one `TTLCache`. `load_many` is what a DataLoader batch function calls::
+
+    runtimes = build_runtimes(discover(), session)
+    records = await runtimes["bpjs"].load_many(niks)   # {nik: HealthCoverage | None}
+
+Order of a load: cache -> breaker -> rate limit -> upstream call with tenacity retries
+of transient errors, all inside `asyncio.timeout(settings.timeout)`. Any failure
+raises `ConnectorUnavailable(name, reason)`; the hub nulls only that field.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiohttp
+from aiolimiter import AsyncLimiter
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+
+from connectors.sdk.auth import auth_from_settings
+from connectors.sdk.contract import Connector
+from connectors.sdk.errors import ConnectorUnavailable, TransientUpstreamError, UpstreamError, malformed
+from connectors.sdk.http import Http, OutboundAuth
+from connectors.sdk.records import ConnectorRecord, stamped
+from connectors.sdk.runtime_breaker import BreakerState, CircuitBreaker
+from connectors.sdk.runtime_cache import MISSING, NOT_FOUND, TTLCache
+from connectors.sdk.runtime_hooks import CallHook, CallRecord, log_call
+from connectors.sdk.settings import ConnectorSettings
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorStatus:
+    """What the `connectors` query shows for one connector."""
+
+    name: str
+    enabled: bool
+    healthy: bool | None  # None: not known yet (no call, no health check)
+    breaker_state: BreakerState
+    last_error: str | None  # a reason code, never data
+    p50_latency_ms: float | None
+
+
+class ConnectorRuntime:
+    def __init__(
+        self,
+        connector: Connector[ConnectorSettings],
+        session: aiohttp.ClientSession,
+        *,
+        cache: TTLCache | None = None,
+        hooks: Sequence[CallHook] = (log_call,),
+        auth: OutboundAuth | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.connector = connector
+        self.settings = connector.settings
+        self.name = connector.name
+        self.auth = auth if auth is not None else auth_from_settings(self.settings, session)
+        self._session = session
+        self.cache = cache if cache is not None else TTLCache()
+        self.hooks = list(hooks)
+        self.breaker = CircuitBreaker(self.settings.breaker_threshold, self.settings.breaker_reset, clock=clock)
+        self._limiter = AsyncLimiter(max(self.settings.rate_limit, 0.001), 1.0)
+        self._latencies: deque[float] = deque(maxlen=200)
+        self._healthy: bool | None = None
+        self._last_error: str | None = None
+
+    def http(self) -> Http:
+        return Http(self._session, self.settings.base_url, self.auth)
+
+    async def load_many(self, keys: Iterable[str]) -> dict[str, ConnectorRecord | None]:
+        """Records for `keys` (None = not found), at most one upstream load per call.
+
+        Raises `ConnectorUnavailable` on timeout, upstream error or open breaker.
+        """
+        wanted = list(dict.fromkeys(keys))
+        result: dict[str, ConnectorRecord | None] = {}
+        misses: list[str] = []
+        for key in wanted:
+            hit = self.cache.get(self.name, key)
+            if hit is MISSING:
+                misses.append(key)
+            else:
+                result[key] = None if hit is NOT_FOUND else stamped_copy(hit, cached=True)
+        if not misses:
+            return result
+        if not self.settings.enabled:
+            raise ConnectorUnavailable(self.name, "disabled")
+        if not self.breaker.allow():
+            raise ConnectorUnavailable(self.name, "circuit_open")
+        fetched = await self._load_upstream(misses)
+        now = datetime.now(UTC)
+        for key in misses:
+            record = fetched.get(key)
+            if record is None:
+                self.cache.set(self.name, key, NOT_FOUND, self.settings.cache_ttl)
+                result[key] = None
+            else:
+                record = stamped(record, source=self.name, fetched_at=now, cached=False)
+                self.cache.set(self.name, key, record, self.settings.cache_ttl)
+                result[key] = record
+        return {key: result[key] for key in wanted}
+
+    async def _load_upstream(self, keys: list[str]) -> Mapping[str, ConnectorRecord]:
+        http = self.http()
+        started = time.perf_counter()
+        outcome = "ok"
+        found: Mapping[str, ConnectorRecord] = {}
+        try:
+            async with asyncio.timeout(self.settings.timeout):
+                found = await self._with_retries(keys, http)
+        except TimeoutError:
+            outcome = "timeout"
+        except UpstreamError as exc:
+            outcome = exc.reason
+        finally:
+            duration = time.perf_counter() - started
+            self._finish(outcome, duration)
+            self._emit(CallRecord(self.name, len(keys), outcome, duration, http.calls, datetime.now(UTC), len(found)))
+        if outcome != "ok":
+            raise ConnectorUnavailable(self.name, outcome)
+        return found
+
+    async def _with_retries(self, keys: list[str], http: Http) -> Mapping[str, ConnectorRecord]:
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(TransientUpstreamError),
+            stop=stop_after_attempt(self.settings.retries + 1),
+            wait=wait_exponential_jitter(initial=0.05, max=1.0),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                async with self._limiter:
+                    try:
+                        found = await self.connector.fetch_many(keys, http)
+                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                        # the connector could not read the body: treat like garbage upstream
+                        raise malformed() from exc
+                    # keys the upstream volunteered but we did not ask for are dropped
+                    return {k: v for k, v in found.items() if k in set(keys)}
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _finish(self, outcome: str, duration: float) -> None:
+        if outcome == "ok":
+            self._latencies.append(duration)
+            self.breaker.record_success()
+            self._healthy = True
+        else:
+            self.breaker.record_failure()
+            self._last_error = outcome
+            self._healthy = False
+
+    def _emit(self, record: CallRecord) -> None:
+        for hook in self.hooks:
+            try:
+                hook(record)
+            except Exception:  # a broken metrics hook must not break the query
+                pass
+
+    async def check_health(self) -> bool:
+        """Run the connector's `health()` within its timeout; updates `status().healthy`."""
+        try:
+            async with asyncio.timeout(self.settings.timeout):
+                self._healthy = bool(await self.connector.health(self.http()))
+        except (TimeoutError, UpstreamError, aiohttp.ClientError) as exc:
+            self._last_error = getattr(exc, "reason", "timeout")
+            self._healthy = False
+        return self._healthy
+
+    def status(self) -> ConnectorStatus:
+        p50 = statistics.median(self._latencies) * 1000 if self._latencies else None
+        return ConnectorStatus(
+            self.name, self.settings.enabled, self._healthy, self.breaker.state, self._last_error, p50
+        )
+
+    def __repr__(self) -> str:
+        return f"<ConnectorRuntime {self.name!r} settings={self.settings!r}>"
+
+
+def stamped_copy(record: object, *, cached: bool) -> ConnectorRecord:
+    assert isinstance(record, ConnectorRecord)
+    return stamped(record, source=record.source, fetched_at=record.fetched_at, cached=cached)
+
+
+def build_runtimes(
+    connector_classes: Mapping[str, type[Connector[ConnectorSettings]]],
+    session: aiohttp.ClientSession,
+    *,
+    settings: Mapping[str, ConnectorSettings] | None = None,
+    cache: TTLCache | None = None,
+    hooks: Sequence[CallHook] = (log_call,),
+    include_disabled: bool = False,
+) -> dict[str, ConnectorRuntime]:
+    """One runtime per connector, settings read from `SLRT_CONNECTOR_<NAME>_*` unless given.
+
+    Disabled connectors are left out unless `include_disabled` (the `connectors`
+    query shows them; the schema does not get their field).
+    """
+    shared_cache = cache if cache is not None else TTLCache()
+    runtimes: dict[str, ConnectorRuntime] = {}
+    for name, cls in connector_classes.items():
+        conf = (settings or {}).get(name) or cls.settings_class.for_connector(name)
+        if not conf.enabled and not include_disabled:
+            continue
+        runtimes[name] = ConnectorRuntime(cls(conf), session, cache=shared_cache, hooks=hooks)
+    return runtimes

@@ -1,0 +1,1 @@
+"""SIKS-NG / DTSEN welfare-register connector."""

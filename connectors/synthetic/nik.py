@@ -1,0 +1,48 @@
+"""NIK anatomy: 6 region digits, DDMMYY birth date (women +40 on the day), 4 serial digits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+# Two-digit birth years above this are read as 19YY; synthetic data has nobody over ~100.
+_CENTURY_PIVOT = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedNik:
+    nik: str
+    region: str
+    birth_date: date
+    sex: str  # "M" or "F"
+    serial: str
+
+
+def parse_nik(nik: str) -> ParsedNik | None:
+    """Parse a NIK; None when it cannot be one (wrong length, impossible date, serial 0000)."""
+    if len(nik) != 16 or not nik.isdigit() or nik[12:] == "0000" or not 11 <= int(nik[:2]) <= 94:
+        return None
+    day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    sex = "F" if day > 40 else "M"
+    if sex == "F":
+        day -= 40
+    year = 2000 + yy if yy <= _CENTURY_PIVOT else 1900 + yy
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        return None
+    return ParsedNik(nik, nik[:6], born, sex, nik[12:])
+
+
+def make_nik(region: str, born: date, sex: str, serial: str) -> str:
+    day = born.day + (40 if sex == "F" else 0)
+    return f"{region}{day:02d}{born.month:02d}{born.year % 100:02d}{serial}"
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def kk_of(nik: str) -> str:
+    """The synthetic household (KK number) a NIK belongs to."""
+    return f"{nik[:6]}0101200{nik[12:15]}"
