@@ -1,0 +1,1 @@
+"""Access: token issuing and validation, scopes, roles and the area policy."""

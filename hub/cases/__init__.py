@@ -1,0 +1,1 @@
+"""The case (*keluhan*) workflow, as plain Python: no GraphQL or HTTP here."""

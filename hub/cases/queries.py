@@ -1,0 +1,183 @@
+"""Reading cases: one case, pages of cases, and the batch loads behind the data loaders.
+
+Every read applies ``visible_to`` (the area rule). Pages use keyset pagination on
+(created_at, id), newest first, so a page costs the same at any depth of the list.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from auth.principal import Actor
+from hub.cases.models import Case, CaseEvent, CaseSector, CaseSubject
+from hub.cases.status import OPEN_STATUSES, CaseStatus
+from hub.cases.visibility import area_condition, visible_to
+from hub.people.models import Household, Person
+from hub.vocabulary import Channel, Priority, Relationship, Sector
+
+MAX_PAGE = 100
+_KK_ORDER = {r: i for i, r in enumerate(Relationship)}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    statuses: tuple[CaseStatus, ...] = ()
+    sectors: tuple[Sector, ...] = ()
+    channel: Channel | None = None
+    priority: Priority | None = None
+    area_code: str | None = None  # a village code prefix, already normalised
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    cases: list[Case]
+    has_next: bool
+
+
+def encode_cursor(case: Case) -> str:
+    return base64.urlsafe_b64encode(f"{case.created_at.isoformat()}|{case.id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
+    try:
+        created, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+        return datetime.fromisoformat(created), case_id
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filtered(actor: Actor, f: CaseFilter) -> Select[tuple[Case]]:
+    stmt = select(Case).where(visible_to(actor))
+    if f.statuses:
+        stmt = stmt.where(Case.status.in_(f.statuses))
+    if f.sectors:
+        stmt = stmt.where(exists().where(CaseSector.case_id == Case.id, CaseSector.sector.in_(f.sectors)))
+    if f.channel:
+        stmt = stmt.where(Case.channel == f.channel)
+    if f.priority:
+        stmt = stmt.where(Case.priority == f.priority)
+    if f.area_code:
+        stmt = stmt.where(area_condition(f.area_code))
+    if f.created_from:
+        stmt = stmt.where(Case.created_at >= f.created_from)
+    if f.created_to:
+        stmt = stmt.where(Case.created_at < f.created_to)
+    if f.text:
+        stmt = stmt.where(Case.complaint.ilike(f"%{_escape_like(f.text)}%", escape="\\"))
+    return stmt
+
+
+class CaseReader:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def get(self, actor: Actor, case_id: str) -> Case | None:
+        async with self._sessions() as s:
+            return await s.scalar(select(Case).where(Case.id == case_id, visible_to(actor)))
+
+    async def by_number(self, actor: Actor, number: str) -> Case | None:
+        async with self._sessions() as s:
+            return await s.scalar(select(Case).where(Case.number == number.strip().upper(), visible_to(actor)))
+
+    async def page(self, actor: Actor, f: CaseFilter, first: int, after: tuple[datetime, str] | None) -> CasePage:
+        stmt = filtered(actor, f)
+        if after is not None:
+            created, case_id = after
+            stmt = stmt.where(or_(Case.created_at < created, and_(Case.created_at == created, Case.id < case_id)))
+        stmt = stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(first + 1)
+        async with self._sessions() as s:
+            rows = list((await s.scalars(stmt)).all())
+        return CasePage(rows[:first], len(rows) > first)
+
+    async def count(self, actor: Actor, f: CaseFilter) -> int:
+        stmt = select(func.count()).select_from(filtered(actor, f).with_only_columns(Case.id).subquery())
+        async with self._sessions() as s:
+            return int(await s.scalar(stmt) or 0)
+
+    # Batch loads: one statement each for any number of keys.
+
+    async def households(self, ids: Sequence[str]) -> dict[str, Household]:
+        async with self._sessions() as s:
+            return {h.id: h for h in (await s.scalars(select(Household).where(Household.id.in_(ids)))).all()}
+
+    async def households_by_kk(self, kk_numbers: Sequence[str]) -> dict[str, Household]:
+        async with self._sessions() as s:
+            rows = await s.scalars(select(Household).where(Household.kk_number.in_(kk_numbers)))
+            return {h.kk_number: h for h in rows.all()}
+
+    async def members(self, household_ids: Sequence[str]) -> dict[str, list[Person]]:
+        async with self._sessions() as s:
+            rows = await s.scalars(select(Person).where(Person.household_id.in_(household_ids)))
+        out: dict[str, list[Person]] = defaultdict(list)
+        # Members in family-card order: head, spouse, children…, then by NIK.
+        for p in sorted(rows.all(), key=lambda p: (_KK_ORDER[p.relationship], p.nik)):
+            out[p.household_id].append(p)
+        return out
+
+    async def persons_by_nik(self, niks: Sequence[str]) -> dict[str, Person]:
+        async with self._sessions() as s:
+            return {p.nik: p for p in (await s.scalars(select(Person).where(Person.nik.in_(niks)))).all()}
+
+    async def subjects(self, case_ids: Sequence[str]) -> dict[str, list[Person]]:
+        stmt = (select(CaseSubject.case_id, Person).join(Person, Person.id == CaseSubject.person_id)
+                .where(CaseSubject.case_id.in_(case_ids)).order_by(CaseSubject.position))
+        async with self._sessions() as s:
+            rows = (await s.execute(stmt)).tuples().all()
+        out: dict[str, list[Person]] = defaultdict(list)
+        for case_id, person in rows:
+            out[case_id].append(person)
+        return out
+
+    async def sectors(self, case_ids: Sequence[str]) -> dict[str, list[Sector]]:
+        stmt = select(CaseSector.case_id, CaseSector.sector).where(CaseSector.case_id.in_(case_ids))
+        async with self._sessions() as s:
+            rows = (await s.execute(stmt)).tuples().all()
+        out: dict[str, list[Sector]] = defaultdict(list)
+        for case_id, sector in rows:
+            out[case_id].append(sector)
+        order = list(Sector)
+        return {k: sorted(v, key=order.index) for k, v in out.items()}
+
+    async def events(self, case_ids: Sequence[str]) -> dict[str, list[CaseEvent]]:
+        stmt = select(CaseEvent).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.id)
+        async with self._sessions() as s:
+            rows = (await s.scalars(stmt)).all()
+        out: dict[str, list[CaseEvent]] = defaultdict(list)
+        for e in rows:
+            out[e.case_id].append(e)
+        return out
+
+    async def possible_duplicates(self, actor: Actor, case_ids: Sequence[str]) -> dict[str, list[Case]]:
+        """Other open cases, visible to the caller, about a same subject (NIK) in a same sector."""
+        mine_subj, other_subj = CaseSubject.__table__.alias("ms"), CaseSubject.__table__.alias("os")
+        mine_sec, other_sec = CaseSector.__table__.alias("mc"), CaseSector.__table__.alias("oc")
+        stmt = (
+            select(mine_subj.c.case_id, Case)
+            .join(other_subj, and_(other_subj.c.person_id == mine_subj.c.person_id,
+                                   other_subj.c.case_id != mine_subj.c.case_id))
+            .join(Case, Case.id == other_subj.c.case_id)
+            .join(mine_sec, mine_sec.c.case_id == mine_subj.c.case_id)
+            .join(other_sec, and_(other_sec.c.case_id == Case.id, other_sec.c.sector == mine_sec.c.sector))
+            .where(mine_subj.c.case_id.in_(case_ids), Case.status.in_(sorted(OPEN_STATUSES)), visible_to(actor))
+            .distinct()
+        )
+        async with self._sessions() as s:
+            rows = (await s.execute(stmt)).tuples().all()
+        out: dict[str, list[Case]] = defaultdict(list)
+        for case_id, other in rows:
+            out[case_id].append(other)
+        return {k: sorted(v, key=lambda c: c.number) for k, v in out.items()}

@@ -1,0 +1,34 @@
+"""The area rule as a SQL condition, applied wherever cases are read (SPEC section 6).
+
+Every query for cases goes through ``visible_to`` so that no caller, resolver or new
+query can forget the rule: a case outside the caller's area simply does not exist.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, true
+
+from auth.principal import Actor
+from auth.roles import Scope
+from hub.cases.models import Case
+
+
+def area_condition(area: str | None) -> ColumnElement[bool]:
+    if area is None:
+        return true()
+    match len(area):
+        case 2:
+            return Case.regency_code.startswith(area)
+        case 4:
+            return Case.regency_code == area
+        case 6:
+            return Case.district_code == area
+        case 10:
+            return Case.village_code == area
+    return false()
+
+
+def visible_to(actor: Actor) -> ColumnElement[bool]:
+    if not actor.has(Scope.CASE_READ):
+        return false()
+    return area_condition(actor.area)

@@ -1,0 +1,56 @@
+"""The running hub: settings, database, area directory, services and token handling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from joserfc.jwk import KeySet
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from auth.issuer import TokenIssuer
+from auth.keys import KeyStore
+from auth.verifier import ClaimNames, TokenVerifier
+from hub.areas.directory import AreaDirectory
+from hub.cases.queries import CaseReader
+from hub.cases.service import CaseService
+from hub.db.engine import create_engine, create_session_factory
+from hub.people.queries import PeopleReader
+from hub.settings import Settings
+
+
+@dataclass
+class Hub:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    areas: AreaDirectory
+    cases: CaseService
+    case_reader: CaseReader
+    people: PeopleReader
+    keys: KeyStore
+    issuer: TokenIssuer
+    verifier: TokenVerifier
+
+    @classmethod
+    async def start(cls, settings: Settings, engine: AsyncEngine | None = None) -> Hub:
+        engine = engine or create_engine(settings.database_url)
+        sessions = create_session_factory(engine)
+        async with sessions() as session:
+            areas = await AreaDirectory.load(session)
+        keys = KeyStore(settings.data_dir / "keys")
+        keys.ensure()
+        issuer = TokenIssuer(keys, settings.issuer, settings.oauth_audience, settings.token_lifetime_seconds)
+
+        async def builtin_keys(_kid: str | None) -> KeySet:
+            return keys.public_keyset()
+
+        verifier = TokenVerifier(builtin_keys, settings.issuer, settings.oauth_audience,
+                                 ClaimNames(settings.oauth_roles_claim, settings.oauth_area_claim,
+                                            settings.oauth_partner_claim))
+        return cls(settings=settings, engine=engine, sessions=sessions, areas=areas,
+                   cases=CaseService(sessions, areas, settings.regency_code),
+                   case_reader=CaseReader(sessions), people=PeopleReader(sessions),
+                   keys=keys, issuer=issuer, verifier=verifier)
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Storage: the declarative base, engine and session factory, migrations."""

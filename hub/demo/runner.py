@@ -1,0 +1,38 @@
+"""Preparing the demo: a fresh database, migrations, Bekasi demo data, ready tokens."""
+
+from __future__ import annotations
+
+from auth.roles import Role
+from hub.container import Hub
+from hub.db.engine import is_sqlite
+from hub.db.migrate import upgrade_async
+from hub.demo.actors import demo_token_specs
+from hub.demo.seed import seed_demo
+from hub.settings import Settings
+
+DEMO_TOKEN_LIFETIME = 12 * 3600
+
+
+async def prepare_demo(settings: Settings, fresh: bool = True) -> list[tuple[str, str]]:
+    """Migrate and load the demo; returns (label, token) per role."""
+    if fresh and is_sqlite(settings.database_url):
+        path = settings.database_url.split(":///", 1)[1]
+        from pathlib import Path
+
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+    await upgrade_async(settings.database_url)
+    hub = await Hub.start(settings)
+    try:
+        await seed_demo(hub.cases, hub.areas)
+        tokens = []
+        for role, area in demo_token_specs():
+            label = f"{role.value}" + (f" (area {area})" if area else "")
+            tokens.append((label, hub.issuer.issue(subject=f"demo-{role.value.lower()}", role=role, area=area,
+                                                   lifetime=DEMO_TOKEN_LIFETIME)))
+        return tokens
+    finally:
+        await hub.close()
+
+
+__all__ = ["Role", "prepare_demo"]

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import strawberry
+from strawberry.types import Info
+
+from hub.cases.errors import Forbidden as ForbiddenResult
+from hub.cases.errors import Rejected
+from hub.cases.models import Case as CaseRow
+from hub.cases.models import CaseEvent as CaseEventRow
+from schema.areas.types import Area
+from schema.enums import CaseStatus, Channel, Priority, Sector
+from schema.errors import Forbidden, UserError
+from schema.people.types import Household, Person
+
+from schema.context import Context
+
+
+@strawberry.type(description="One entry of a case's append-only timeline")
+class CaseEvent:
+    at: datetime
+    actor: str
+    actor_role: str
+    action: str
+    from_status: CaseStatus | None
+    to_status: CaseStatus | None
+    note: str | None
+    case_id: strawberry.ID
+
+    @classmethod
+    def from_row(cls, e: CaseEventRow) -> CaseEvent:
+        return cls(at=e.at, actor=e.actor, actor_role=e.actor_role, action=e.action, from_status=e.from_status,
+                   to_status=e.to_status, note=e.note, case_id=strawberry.ID(e.case_id))
+
+
+@strawberry.type(description="A complaint (keluhan) and where it is in the SLRT flow")
+class Case:
+    id: strawberry.ID
+    number: str
+    channel: Channel
+    status: CaseStatus
+    priority: Priority
+    complaint: str
+    analysis_note: str | None
+    recorded_by: str
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    resolved_at: datetime | None
+    version: int
+    village_code: strawberry.Private[str]
+    household_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def sectors(self, info: Info[Context, None]) -> list[Sector]:
+        return await info.context.loaders.sectors.load(str(self.id))
+
+    @strawberry.field
+    def village(self, info: Info[Context, None]) -> Area | None:
+        area = info.context.hub.areas.get(self.village_code)
+        return Area.from_info(area) if area else None
+
+    @strawberry.field
+    async def household(self, info: Info[Context, None]) -> Household | None:
+        row = await info.context.loaders.household.load(self.household_id)
+        return Household.from_row(row) if row else None
+
+    @strawberry.field(description="the household members the complaint is about")
+    async def subjects(self, info: Info[Context, None]) -> list[Person]:
+        return [Person.from_row(p) for p in await info.context.loaders.subjects.load(str(self.id))]
+
+    @strawberry.field
+    async def events(self, info: Info[Context, None]) -> list[CaseEvent]:
+        return [CaseEvent.from_row(e) for e in await info.context.loaders.events.load(str(self.id))]
+
+    @strawberry.field(description="other open cases about a same person in a same sector")
+    async def possible_duplicates(self, info: Info[Context, None]) -> list[Case]:
+        return [Case.from_row(c) for c in await info.context.loaders.duplicates.load(str(self.id))]
+
+    @strawberry.field(description="when the case should be resolved: submission plus the shortest SLA of its sectors")
+    async def sla_due_at(self, info: Info[Context, None]) -> datetime | None:
+        if self.submitted_at is None:
+            return None
+        targets = info.context.hub.settings.sla_days
+        sectors = await info.context.loaders.sectors.load(str(self.id))
+        days = [targets[s.value] for s in sectors if s.value in targets]
+        return self.submitted_at + timedelta(days=min(days)) if days else None
+
+    @classmethod
+    def from_row(cls, c: CaseRow) -> Case:
+        return cls(id=strawberry.ID(c.id), number=c.number, channel=c.channel, status=c.status, priority=c.priority,
+                   complaint=c.complaint, analysis_note=c.analysis_note, recorded_by=c.recorded_by,
+                   created_at=c.created_at, updated_at=c.updated_at, submitted_at=c.submitted_at,
+                   resolved_at=c.resolved_at, version=c.version, village_code=c.village_code,
+                   household_id=c.household_id)
+
+
+@strawberry.type
+class CasePayload:
+    case: Case | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def from_result(cls, result: CaseRow | Rejected | ForbiddenResult) -> CasePayload:
+        if isinstance(result, ForbiddenResult):
+            raise Forbidden(result.message)
+        if isinstance(result, Rejected):
+            return cls(errors=[UserError.from_domain(e) for e in result.errors])
+        return cls(case=Case.from_row(result))
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class CaseEdge:
+    cursor: str
+    node: Case

@@ -1,0 +1,39 @@
+"""Data loaders: every relation of the case graph costs one query per batch, not per row."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from auth.principal import Actor
+from hub.cases.models import Case, CaseEvent
+from hub.cases.queries import CaseReader
+from hub.people.models import Household, Person
+from hub.vocabulary import Sector
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _keyed(fetch: Callable[[Sequence[K]], Awaitable[dict[K, V]]], default: Callable[[], V]) -> DataLoader[K, V]:
+    # Results are matched to keys by id, never by position.
+    async def load(keys: list[K]) -> list[V]:
+        found = await fetch(list(dict.fromkeys(keys)))
+        return [found.get(k, default()) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    def __init__(self, reader: CaseReader, actor: Actor) -> None:
+        self.household: DataLoader[str, Household | None] = _keyed(reader.households, lambda: None)
+        self.household_by_kk: DataLoader[str, Household | None] = _keyed(reader.households_by_kk, lambda: None)
+        self.members: DataLoader[str, list[Person]] = _keyed(reader.members, list)
+        self.person_by_nik: DataLoader[str, Person | None] = _keyed(reader.persons_by_nik, lambda: None)
+        self.subjects: DataLoader[str, list[Person]] = _keyed(reader.subjects, list)
+        self.sectors: DataLoader[str, list[Sector]] = _keyed(reader.sectors, list)
+        self.events: DataLoader[str, list[CaseEvent]] = _keyed(reader.events, list)
+        self.duplicates: DataLoader[str, list[Case]] = _keyed(
+            lambda ids: reader.possible_duplicates(actor, ids), list)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from hub.people.identity import mask_identity_number
+from hub.people.models import Household as HouseholdRow
+from hub.people.models import Person as PersonRow
+from schema.areas.types import Area
+from schema.enums import Relationship, Sex
+
+from schema.context import Context
+
+
+def shown(number: str, info: Info[Context, None]) -> str:
+    """NIK and KK numbers in clear only for callers holding ``pii:read`` (SPEC section 6)."""
+    return number if info.context.sees_pii else mask_identity_number(number)
+
+
+@strawberry.type(description="A household member (anggota keluarga), identified by NIK")
+class Person:
+    id: strawberry.ID
+    name: str
+    birth_date: date
+    sex: Sex
+    relationship: Relationship
+    raw_nik: strawberry.Private[str]
+    household_id: strawberry.Private[str]
+
+    @strawberry.field(description="16-digit NIK; masked (3275********0001) without pii:read")
+    def nik(self, info: Info[Context, None]) -> str:
+        return shown(self.raw_nik, info)
+
+    @strawberry.field
+    async def household(self, info: Info[Context, None]) -> Annotated[Household, strawberry.lazy("schema.people.types")] | None:
+        row = await info.context.loaders.household.load(self.household_id)
+        return Household.from_row(row) if row else None
+
+    @classmethod
+    def from_row(cls, p: PersonRow) -> Person:
+        return cls(id=strawberry.ID(p.id), name=p.name, birth_date=p.birth_date, sex=p.sex,
+                   relationship=p.relationship, raw_nik=p.nik, household_id=p.household_id)
+
+
+@strawberry.type(description="A family (keluarga), identified by its Kartu Keluarga number")
+class Household:
+    id: strawberry.ID
+    address: str
+    rt: str | None
+    rw: str | None
+    raw_kk: strawberry.Private[str]
+    village_code: strawberry.Private[str]
+
+    @strawberry.field(description="16-digit KK number; masked without pii:read")
+    def kk_number(self, info: Info[Context, None]) -> str:
+        return shown(self.raw_kk, info)
+
+    @strawberry.field
+    def village(self, info: Info[Context, None]) -> Area | None:
+        area = info.context.hub.areas.get(self.village_code)
+        return Area.from_info(area) if area else None
+
+    @strawberry.field
+    async def members(self, info: Info[Context, None]) -> list[Person]:
+        return [Person.from_row(p) for p in await info.context.loaders.members.load(str(self.id))]
+
+    @classmethod
+    def from_row(cls, h: HouseholdRow) -> Household:
+        return cls(id=strawberry.ID(h.id), address=h.address, rt=h.rt, rw=h.rw, raw_kk=h.kk_number,
+                   village_code=h.village_code)
