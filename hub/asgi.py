@@ -44,8 +44,9 @@ def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own = hub is None
-        holder["hub"] = hub or await Hub.start(settings)
-        graphql.start(holder["hub"])
+        if own:
+            holder["hub"] = await Hub.start(settings)
+            graphql.start(holder["hub"])
         try:
             yield
         finally:
@@ -53,6 +54,9 @@ def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
                 await holder["hub"].close()
 
     graphql = _LazyGraphQL(settings, hub)
+    if hub is not None:
+        holder["hub"] = hub
+        graphql.start(hub)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, ParserCache, SchemaExtension, ValidationCache
@@ -18,9 +20,11 @@ Mutation = merge_types("Mutation", (CaseMutations,))
 
 
 def build_schema(debug: bool = False) -> strawberry.Schema:
-    extensions: list[type[SchemaExtension] | SchemaExtension] = [
-        HubErrors, ParserCache(maxsize=256), ValidationCache(maxsize=256)]
+    # Factories, not instances: strawberry builds fresh extensions per request; the parse
+    # and validation caches themselves are shared at module level.
+    extensions: list[Callable[[], SchemaExtension]] = [
+        HubErrors, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
     if not debug:
-        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions,
                              config=StrawberryConfig(disable_field_suggestions=not debug))

@@ -136,7 +136,7 @@ class CaseReader:
         stmt = (select(CaseSubject.case_id, Person).join(Person, Person.id == CaseSubject.person_id)
                 .where(CaseSubject.case_id.in_(case_ids)).order_by(CaseSubject.position))
         async with self._sessions() as s:
-            rows = (await s.execute(stmt)).tuples().all()
+            rows = (await s.execute(stmt)).all()
         out: dict[str, list[Person]] = defaultdict(list)
         for case_id, person in rows:
             out[case_id].append(person)
@@ -145,7 +145,7 @@ class CaseReader:
     async def sectors(self, case_ids: Sequence[str]) -> dict[str, list[Sector]]:
         stmt = select(CaseSector.case_id, CaseSector.sector).where(CaseSector.case_id.in_(case_ids))
         async with self._sessions() as s:
-            rows = (await s.execute(stmt)).tuples().all()
+            rows = (await s.execute(stmt)).all()
         out: dict[str, list[Sector]] = defaultdict(list)
         for case_id, sector in rows:
             out[case_id].append(sector)
@@ -176,7 +176,7 @@ class CaseReader:
             .distinct()
         )
         async with self._sessions() as s:
-            rows = (await s.execute(stmt)).tuples().all()
+            rows = (await s.execute(stmt)).all()
         out: dict[str, list[Case]] = defaultdict(list)
         for case_id, other in rows:
             out[case_id].append(other)

@@ -103,7 +103,7 @@ class CaseService:
                 session.add_all(CaseSector(case_id=case.id, sector=s) for s in dict.fromkeys(cmd.sectors))
             if cmd.subject_niks is not None:
                 ids = dict((await session.execute(
-                    select(Person.nik, Person.id).where(Person.nik.in_(cmd.subject_niks)))).tuples().all())
+                    select(Person.nik, Person.id).where(Person.nik.in_(cmd.subject_niks)))).all())
                 await session.execute(delete(CaseSubject).where(CaseSubject.case_id == case.id))
                 session.add_all(CaseSubject(case_id=case.id, person_id=ids[n], position=i)
                                 for i, n in enumerate(cmd.subject_niks))
