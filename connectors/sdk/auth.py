@@ -74,10 +74,11 @@ class OAuth2ClientCredentials:
         form = {"grant_type": "client_credentials"}
         if self._scope:
             form["scope"] = self._scope
-        auth = aiohttp.BasicAuth(self._client_id, self._client_secret.get_secret_value())
+        # client_secret_basic (RFC 6749 §2.3.1), the method every server must accept
+        headers = {"Authorization": aiohttp.encode_basic_auth(self._client_id, self._client_secret.get_secret_value())}
         self.fetches += 1
         try:
-            async with self._session.post(self._token_url, data=form, auth=auth) as resp:
+            async with self._session.post(self._token_url, data=form, headers=headers) as resp:
                 raw = await resp.read()
                 error = error_for_status(resp.status)
         except aiohttp.ClientError as exc:

@@ -132,7 +132,7 @@ class ConnectorRuntime:
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(TransientUpstreamError),
             stop=stop_after_attempt(self.settings.retries + 1),
-            wait=wait_exponential_jitter(initial=0.05, max=1.0),
+            wait=wait_exponential_jitter(multiplier=0.05, max=1.0, jitter=0.05),
             reraise=True,
         )
         async for attempt in retrying:

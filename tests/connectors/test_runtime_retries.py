@@ -1,0 +1,69 @@
+"""Retries, the error taxonomy and the audit hook, against a scripted upstream over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors.sdk import CallRecord, ConnectorRuntime, ConnectorUnavailable
+
+
+def runtime(probe, upstream, session, hooks=(), **overrides) -> ConnectorRuntime:
+    settings = probe.settings_class.for_connector(
+        "probe", base_url=upstream.base_url, cache_ttl=0, timeout=5.0, **overrides
+    )
+    return ConnectorRuntime(probe(settings), session, hooks=hooks)
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504, 408])
+async def test_transient_errors_are_retried_then_succeed(probe, upstream, http_session, status) -> None:
+    upstream.script = [status, status]
+    records = await runtime(probe, upstream, http_session, retries=2).load_many(["3275010101900001"])
+    assert records["3275010101900001"] is not None
+    assert upstream.calls == 3
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 422])
+async def test_other_4xx_are_fatal_and_not_retried(probe, upstream, http_session, status) -> None:
+    upstream.script = [status]
+    with pytest.raises(ConnectorUnavailable) as caught:
+        await runtime(probe, upstream, http_session, retries=3).load_many(["3275010101900001"])
+    assert caught.value.reason == f"http_{status}"
+    assert upstream.calls == 1
+
+
+async def test_connection_refused_is_unavailable(probe, http_session) -> None:
+    settings = probe.settings_class.for_connector("probe", base_url="http://127.0.0.1:9", retries=1, cache_ttl=0)
+    with pytest.raises(ConnectorUnavailable) as caught:
+        await ConnectorRuntime(probe(settings), http_session).load_many(["3275010101900001"])
+    assert caught.value.reason == "connection"
+
+
+async def test_audit_hook_gets_counts_not_keys(probe, upstream, http_session) -> None:
+    seen: list[CallRecord] = []
+    upstream.script = [503]
+    rt = runtime(probe, upstream, http_session, hooks=[seen.append], retries=1)
+    await rt.load_many(["3275010101900001", "3275010101900002", "3275010101900009"])
+    upstream.script = [503, 503]
+    with pytest.raises(ConnectorUnavailable):
+        await rt.load_many(["3275010101900003"])
+    assert [(r.connector, r.keys, r.found, r.outcome, r.attempts) for r in seen] == [
+        ("probe", 3, 2, "ok", 2),
+        ("probe", 1, 0, "http_503", 2),
+    ]
+    assert all(r.duration >= 0 for r in seen)
+    assert "3275" not in repr(seen)
+
+
+async def test_a_broken_hook_does_not_break_the_load(probe, upstream, http_session) -> None:
+    def broken(record: CallRecord) -> None:
+        raise RuntimeError("metrics backend down")
+
+    records = await runtime(probe, upstream, http_session, hooks=[broken]).load_many(["3275010101900001"])
+    assert records["3275010101900001"] is not None
+
+
+async def test_disabled_connector_is_unavailable_without_calling(probe, upstream, http_session) -> None:
+    with pytest.raises(ConnectorUnavailable) as caught:
+        await runtime(probe, upstream, http_session, enabled=False).load_many(["3275010101900001"])
+    assert caught.value.reason == "disabled"
+    assert upstream.calls == 0
