@@ -38,13 +38,16 @@ person(nik), p = H("person", nik), hh = household(kk_of(nik)):
 
 from connectors.synthetic.household import HouseholdStory, household
 from connectors.synthetic.nik import ParsedNik, age_on, kk_of, parse_nik
-from connectors.synthetic.person import PersonStory, family, person
+from connectors.synthetic.person import PersonStory, demo_kk, family, person
+from connectors.synthetic.predict import expected_suggestions
 
 __all__ = [
     "HouseholdStory",
     "ParsedNik",
     "PersonStory",
     "age_on",
+    "demo_kk",
+    "expected_suggestions",
     "family",
     "household",
     "kk_of",

@@ -1,0 +1,43 @@
+"""Needs screening: declarative rules over the joined case graph suggest referrals.
+
+Plain Python (no GraphQL, HTTP or database code). The schema builds a `HouseholdView`
+from a case's household, its members and each connector's record, then::
+
+    from hub.screening import Screening, HouseholdView, PersonView, UNAVAILABLE, load_rules
+
+    screening = Screening(load_rules())              # packaged rules.json, or a deployment's file
+    result = screening.screen(view, today=date.today())
+    result.suggestions      # [Suggestion(programme, subject_kind, subject, rule, reason, facts)]
+    result.not_evaluated    # [NotEvaluated(rule, programme, subject_kind, subject, unavailable)]
+
+Connector records are keyed by connector name (``dukcapil``, ``siks_ng``, ``bpjs``,
+``education``, ``pupr``): a record (strawberry object, dataclass or dict), `None` when
+the system answered "not found", `UNAVAILABLE` when the connector failed; a connector
+absent from `records` counts as unavailable too. A rule that reads an unavailable
+connector is reported as not evaluated for that subject, never as "no need".
+"""
+
+from hub.screening.engine import Screening
+from hub.screening.model import (
+    UNAVAILABLE,
+    HouseholdView,
+    NotEvaluated,
+    PersonView,
+    ScreeningResult,
+    Suggestion,
+)
+from hub.screening.rules import Rule, RuleError, default_rules_path, load_rules
+
+__all__ = [
+    "UNAVAILABLE",
+    "HouseholdView",
+    "NotEvaluated",
+    "PersonView",
+    "Rule",
+    "RuleError",
+    "Screening",
+    "ScreeningResult",
+    "Suggestion",
+    "default_rules_path",
+    "load_rules",
+]
