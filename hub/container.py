@@ -8,8 +8,11 @@ from joserfc.jwk import KeySet
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from auth.issuer import TokenIssuer
+from auth.jwks import RemoteJwks
 from auth.keys import KeyStore
 from auth.verifier import ClaimNames, TokenVerifier
+from hub.access.audit import AuditLog
+from hub.access.clients import ClientRegistry
 from hub.areas.directory import AreaDirectory
 from hub.cases.queries import CaseReader
 from hub.cases.service import CaseService
@@ -30,6 +33,9 @@ class Hub:
     keys: KeyStore
     issuer: TokenIssuer
     verifier: TokenVerifier
+    clients: ClientRegistry
+    audit: AuditLog
+    jwks: RemoteJwks | None  # the external identity provider's keys, when one is set
 
     @classmethod
     async def start(cls, settings: Settings, engine: AsyncEngine | None = None) -> Hub:
@@ -44,13 +50,19 @@ class Hub:
         async def builtin_keys(_kid: str | None) -> KeySet:
             return keys.public_keyset()
 
-        verifier = TokenVerifier(builtin_keys, settings.issuer, settings.oauth_audience,
+        # With an external identity provider its JWKS is the only source of trusted keys.
+        jwks = (RemoteJwks(settings.oauth_jwks_url, cooldown=settings.oauth_jwks_cooldown_seconds,
+                           max_age=settings.oauth_jwks_max_age_seconds) if settings.oauth_jwks_url else None)
+        verifier = TokenVerifier(jwks or builtin_keys, settings.issuer, settings.oauth_audience,
                                  ClaimNames(settings.oauth_roles_claim, settings.oauth_area_claim,
                                             settings.oauth_partner_claim))
         return cls(settings=settings, engine=engine, sessions=sessions, areas=areas,
                    cases=CaseService(sessions, areas, settings.regency_code),
                    case_reader=CaseReader(sessions), people=PeopleReader(sessions),
-                   keys=keys, issuer=issuer, verifier=verifier)
+                   keys=keys, issuer=issuer, verifier=verifier,
+                   clients=ClientRegistry(sessions), audit=AuditLog(sessions), jwks=jwks)
 
     async def close(self) -> None:
+        if self.jwks is not None:
+            await self.jwks.close()
         await self.engine.dispose()

@@ -31,6 +31,23 @@ class Settings(BaseSettings):
     oauth_area_claim: str = Field("area", description="claim holding the Kemendagri area code")
     oauth_partner_claim: str = Field("partner_id", description="claim holding a partner's id")
     token_lifetime_seconds: int = Field(900, ge=60, le=86400, description="built-in issuer token lifetime")
+    oauth_jwks_cooldown_seconds: float = Field(
+        30.0, ge=0, description="least time between two JWKS fetches caused by an unknown `kid`")
+    oauth_jwks_max_age_seconds: float = Field(300.0, gt=0, description="JWKS cache lifetime")
+
+    max_request_bytes: int = Field(1_048_576, ge=1024, description="largest request body; larger gets HTTP 413")
+    max_batch_operations: int = Field(10, ge=1, le=100, description="operations in one batched GraphQL request")
+    query_max_depth: int = Field(12, ge=2, description="deepest field nesting of a query")
+    query_max_aliases: int = Field(30, ge=0, description="aliases in one GraphQL document")
+    query_max_tokens: int = Field(3000, ge=100, description="lexical tokens in one GraphQL document")
+    query_max_cost: int = Field(
+        25_000, ge=1, description="query cost limit: each field costs 1 (connector fields more), times list sizes")
+    query_default_list_size: int = Field(10, ge=1, description="assumed size of a list without a `first` argument")
+    query_field_costs: dict[str, int] = Field(
+        default_factory=dict, description='cost of named fields, JSON, e.g. {"Person.healthCoverage": 5}')
+    rate_limit: str = Field(
+        "600/minute;60/second", description="GraphQL requests per client or subject (`limits` notation)")
+    token_rate_limit: str = Field("60/minute", description="/oauth/token requests per client address")
 
     sla_days: dict[str, int] = Field(
         default_factory=lambda: {

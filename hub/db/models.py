@@ -1,8 +1,10 @@
 """Every model, imported in one place so that metadata (and Alembic) sees all tables."""
 
+from hub.access.models import AuditRecord, OAuthClient
 from hub.areas.models import Area
 from hub.cases.models import Case, CaseEvent, CaseNumberSequence, CaseSector, CaseSubject
 from hub.db.base import Base
 from hub.people.models import Household, Person
 
 __all__ = ["Area", "Base", "Case", "CaseEvent", "CaseNumberSequence", "CaseSector", "CaseSubject", "Household", "Person"]
+__all__ += ["AuditRecord", "OAuthClient"]

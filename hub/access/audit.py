@@ -1,0 +1,89 @@
+"""The PII audit log (SPEC section 6): every read of an unmasked NIK or KK number is recorded.
+
+Writers only append; readers (AUDITOR, ``audit:read``) page through it newest first,
+optionally for one identity number. There is deliberately no update or delete here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from auth.principal import Actor
+from hub.access.models import AuditRecord
+from hub.db.base import utcnow
+
+MAX_AUDIT_PAGE = 200
+
+
+class SubjectKind(str, Enum):
+    NIK = "NIK"
+    KK = "KK"
+
+
+@dataclass(frozen=True, slots=True)
+class PiiRead:
+    """One identity number shown in clear, and the operation that showed it."""
+
+    kind: SubjectKind
+    number: str
+    operation: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    actor_role: str
+    client_id: str | None
+    subject_kind: SubjectKind
+    subject_number: str
+    operation: str
+    client_ip: str | None
+    request_id: str | None
+
+    @classmethod
+    def from_row(cls, r: AuditRecord) -> AuditEntry:
+        return cls(id=r.id, at=r.at, actor=r.actor, actor_role=r.actor_role, client_id=r.client_id,
+                   subject_kind=SubjectKind(r.subject_kind), subject_number=r.subject_number,
+                   operation=r.operation, client_ip=r.client_ip, request_id=r.request_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    has_next: bool
+
+
+class AuditLog:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def record(self, actor: Actor, reads: Iterable[PiiRead], *, client_ip: str | None,
+                     request_id: str | None) -> int:
+        """Append one record per distinct read, in one transaction; returns how many."""
+        at = utcnow()
+        rows = [AuditRecord(at=at, actor=actor.subject[:200], actor_role=actor.role.value, client_id=actor.client_id,
+                            subject_kind=r.kind.value, subject_number=r.number, operation=r.operation[:200],
+                            client_ip=client_ip, request_id=request_id) for r in dict.fromkeys(reads)]
+        if rows:
+            async with self._sessions.begin() as session:
+                session.add_all(rows)
+        return len(rows)
+
+    async def page(self, first: int, after: int | None = None, number: str | None = None) -> AuditPage:
+        """Newest first; ``after`` is the id of the last entry of the previous page."""
+        stmt = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(first + 1)
+        if after is not None:
+            stmt = stmt.where(AuditRecord.id < after)
+        if number is not None:
+            stmt = stmt.where(AuditRecord.subject_number == number)
+        async with self._sessions() as session:
+            rows = (await session.scalars(stmt)).all()
+        return AuditPage(entries=[AuditEntry.from_row(r) for r in rows[:first]], has_next=len(rows) > first)
