@@ -49,6 +49,20 @@ class Settings(BaseSettings):
         "600/minute;60/second", description="GraphQL requests per client or subject (`limits` notation)")
     token_rate_limit: str = Field("60/minute", description="/oauth/token requests per client address")
 
+    delivery_schedule: str = Field(
+        "0,5,300,1800,7200,18000,36000,50400,72000,86400",
+        description="seconds to wait before each delivery attempt, comma-separated; DEAD after the last")
+    delivery_jitter: float = Field(0.2, ge=0, le=0.5, description="± share of each retry delay drawn at random")
+    delivery_timeout_seconds: float = Field(10.0, gt=0, le=120, description="one webhook POST, connect to last byte")
+    delivery_lease_seconds: float = Field(60.0, gt=0, description="how long a worker owns a claimed message")
+    delivery_batch_size: int = Field(50, ge=1, le=1000, description="messages a worker claims at a time")
+    delivery_concurrency: int = Field(32, ge=1, le=1000, description="webhook POSTs in flight per worker")
+    delivery_poll_seconds: float = Field(1.0, gt=0, description="worker's pause when nothing is due")
+    delivery_embedded: bool = Field(True, description="run a delivery worker inside `slrt-hub serve`")
+    partner_disable_after_hours: float = Field(120.0, gt=0, description="continuous failure before an endpoint is disabled")
+    partner_secret_grace_hours: float = Field(24.0, ge=0, description="old signing secret still signs after a rotation")
+    allow_private_webhooks: bool = Field(False, description="allow http and loopback/private partner URLs (tests, demo)")
+
     sla_days: dict[str, int] = Field(
         default_factory=lambda: {
             "SOCIAL_ASSISTANCE": 30,
@@ -69,6 +83,21 @@ class Settings(BaseSettings):
         if len(value) != 4 or not value.isdigit():
             raise ValueError("SLRT_REGENCY_CODE must be a 4-digit Kemendagri regency code")
         return value
+
+    @field_validator("delivery_schedule")
+    @classmethod
+    def _schedule_is_seconds(cls, value: str) -> str:
+        try:
+            steps = [float(v) for v in value.split(",")]
+        except ValueError:
+            raise ValueError("SLRT_DELIVERY_SCHEDULE must be comma-separated seconds, e.g. 0,5,300") from None
+        if not steps or any(s < 0 for s in steps):
+            raise ValueError("SLRT_DELIVERY_SCHEDULE needs at least one step, none negative")
+        return value
+
+    @property
+    def delivery_steps(self) -> tuple[float, ...]:
+        return tuple(float(v) for v in self.delivery_schedule.split(","))
 
     @property
     def issuer(self) -> str:

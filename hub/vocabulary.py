@@ -53,3 +53,12 @@ class AreaLevel(str, Enum):
     REGENCY = "REGENCY"
     DISTRICT = "DISTRICT"
     VILLAGE = "VILLAGE"
+
+
+class ProgrammeLevel(str, Enum):
+    """Who runs a programme: the city/regency, the province, the nation, or an NGO."""
+
+    REGENCY = "REGENCY"
+    PROVINCE = "PROVINCE"
+    NATIONAL = "NATIONAL"
+    NGO = "NGO"

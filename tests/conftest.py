@@ -103,9 +103,11 @@ def as_role(hub: Hub, client: httpx.AsyncClient):  # type: ignore[no-untyped-def
     """``as_role(Role.SUPERVISOR, "327502")`` → an Api for that role and area."""
 
     def make(role: Role, area: str | None = None, sub: str | None = None,
-             scopes: frozenset[Scope] | None = None) -> Api:
+             scopes: frozenset[Scope] | None = None, partner_id: str | None = None) -> Api:
+        if role is Role.PARTNER and partner_id is None:
+            partner_id = "partner-test"
         token = hub.issuer.issue(subject=sub or f"{role.value.lower()}-{area or 'all'}", role=role, area=area,
-                                 scopes=scopes)
+                                 scopes=scopes, partner_id=partner_id)
         return Api(client, token)
 
     return make

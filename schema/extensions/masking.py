@@ -10,7 +10,20 @@ from strawberry.extensions import MaskErrors
 
 log = logging.getLogger("slrt.graphql")
 
-_VARIABLE_PATH = re.compile(r"at '([^']+)'")
+# graphql-core 3.3: "Variable '$input' has invalid value at .sectors[1]: …"
+# graphql-core 3.2: "Variable '$input' got invalid value 'X' at 'input.sectors[1]'; …"
+_NEW_STYLE = re.compile(r"^Variable '\$(\w+)' has invalid value(?: at ([^:]+))?:")
+_OLD_STYLE = re.compile(r"^Variable '\$(\w+)' got invalid value .*? at '([^']+)'")
+
+
+def variable_path(message: str) -> list[str] | None:
+    """The input path of a refused variable value, e.g. ["input", "sectors", "1"]."""
+    if match := _NEW_STYLE.match(message):
+        variable, rest = match.group(1), match.group(2) or ""
+        return [variable, *[p for p in re.split(r"[.\[\]]+", rest) if p]]
+    if match := _OLD_STYLE.match(message):
+        return [p for p in re.split(r"[.\[\]]+", match.group(2)) if p]
+    return None
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
@@ -33,8 +46,6 @@ class HubErrors(MaskErrors):
                                 extensions={"code": "INTERNAL", "requestId": request_id})
         if not (error.extensions or {}).get("code") and error.message.startswith("Variable '$"):
             # Values GraphQL itself refuses (an unknown Sector, a malformed Date) are bad input too.
-            match = _VARIABLE_PATH.search(error.message)
-            field = re.split(r"[.\[\]]+", match.group(1).strip("[]")) if match else None
-            extensions = {"code": "INVALID_INPUT", "field": [f for f in field or [] if f] or None}
+            extensions = {"code": "INVALID_INPUT", "field": variable_path(error.message)}
             return GraphQLError(error.message, nodes=error.nodes, path=error.path, extensions=extensions)
         return error

@@ -1,0 +1,22 @@
+"""Running a worker as a process (``slrt-hub worker``): signals end it gracefully."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+from hub.db.engine import create_engine, create_session_factory
+from hub.delivery.worker import DeliveryWorker
+from hub.settings import Settings
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    engine = create_engine(settings.database_url)
+    try:
+        await DeliveryWorker(create_session_factory(engine), settings).run(stop)
+    finally:
+        await engine.dispose()

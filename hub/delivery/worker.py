@@ -1,0 +1,124 @@
+"""The delivery worker: claims due outbox messages, POSTs them, records every attempt.
+
+Up to ``delivery_concurrency`` POSTs are in flight; free slots are refilled by claiming
+more due messages, so every claimed message starts at once and its lease only needs to
+outlast one attempt. On shutdown the worker stops claiming, lets in-flight attempts finish
+within the timeout, and hands back (releases) those that did not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import uuid
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.db.base import utcnow
+from hub.delivery import outbox
+from hub.delivery.outbox import Claimed, Decision, Endpoint
+from hub.delivery.policy import AttemptOutcome, Verdict, next_delay, verdict
+from hub.delivery.sender import Sender
+from hub.settings import Settings
+
+log = logging.getLogger("slrt.delivery")
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class DeliveryWorker:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings, name: str | None = None,
+                 rng: random.Random | None = None) -> None:
+        self._sessions = sessions
+        self._s = settings
+        self.name = name or worker_name()
+        self._rng = rng or random.Random()
+        self._steps = settings.delivery_steps
+        self._lease = timedelta(seconds=settings.delivery_lease_seconds)
+        self._disable_after = timedelta(hours=settings.partner_disable_after_hours)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set, then shut down gracefully."""
+        log.info("delivery worker %s started", self.name)
+        in_flight: dict[asyncio.Task[None], Claimed] = {}
+        stopping = asyncio.create_task(stop.wait())
+        async with Sender(self._s.delivery_timeout_seconds, self._s.allow_private_webhooks,
+                          self._s.delivery_concurrency) as sender:
+            try:
+                while not stop.is_set():
+                    for task in [t for t in in_flight if t.done()]:
+                        in_flight.pop(task)
+                    free = self._s.delivery_concurrency - len(in_flight)
+                    claimed: list[Claimed] = []
+                    if free > 0:
+                        claimed = await self._claim(min(free, self._s.delivery_batch_size))
+                        await self._start(sender, claimed, in_flight)
+                    if claimed and len(in_flight) < self._s.delivery_concurrency:
+                        continue  # more may be due right now
+                    waiting = set(in_flight) | {stopping}
+                    timeout = None if len(in_flight) >= self._s.delivery_concurrency else self._s.delivery_poll_seconds
+                    await asyncio.wait(waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                stopping.cancel()
+                await self._shut_down(in_flight)
+        log.info("delivery worker %s stopped", self.name)
+
+    async def _claim(self, limit: int) -> list[Claimed]:
+        try:
+            return await outbox.claim(self._sessions, limit, self._lease, utcnow())
+        except Exception:  # noqa: BLE001 - the database may be briefly away; try again next round
+            log.exception("claiming due messages failed")
+            return []
+
+    async def _start(self, sender: Sender, claimed: list[Claimed], in_flight: dict[asyncio.Task[None], Claimed]) -> None:
+        if not claimed:
+            return
+        endpoints = await outbox.endpoints(self._sessions, {m.partner_id for m in claimed}, utcnow())
+        for message in claimed:
+            task = asyncio.create_task(self._deliver(sender, message, endpoints[message.partner_id]))
+            in_flight[task] = message
+
+    async def _deliver(self, sender: Sender, message: Claimed, endpoint: Endpoint) -> None:
+        outcome = await sender.send(message, endpoint)
+        decision = self.decide(message, outcome)
+        try:
+            kept = await outbox.record(self._sessions, message, outcome, decision, utcnow(), self.name,
+                                       self._disable_after)
+        except Exception:  # noqa: BLE001 - the lease expires and another attempt follows
+            log.exception("recording an attempt of %s failed", message.id)
+            return
+        if not kept:
+            log.warning("lease on %s expired before its result was recorded; result dropped", message.id)
+            return
+        log.info("delivery attempt", extra={"message_id": message.id, "event_type": message.event_type,
+                                            "status_code": outcome.status_code, "verdict": decision.verdict.value,
+                                            "error": outcome.error, "duration_ms": outcome.duration_ms})
+
+    def decide(self, message: Claimed, outcome: AttemptOutcome) -> Decision:
+        v = verdict(outcome)
+        if v is not Verdict.RETRY:
+            return Decision(v, None)
+        done_in_round = message.attempts - message.round_start + 1
+        delay = next_delay(self._steps, done_in_round, outcome.retry_after, self._s.delivery_jitter, self._rng)
+        if delay is None:
+            return Decision(Verdict.DEAD, None)
+        return Decision(v, utcnow() + timedelta(seconds=delay))
+
+    async def _shut_down(self, in_flight: dict[asyncio.Task[None], Claimed]) -> None:
+        if not in_flight:
+            return
+        _, pending = await asyncio.wait(set(in_flight), timeout=self._s.delivery_timeout_seconds + 2)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        unfinished = [in_flight[t] for t in pending]
+        try:
+            await outbox.release(self._sessions, unfinished, utcnow())
+        except Exception:  # noqa: BLE001 - their leases expire instead
+            log.exception("releasing %d unfinished messages failed", len(unfinished))

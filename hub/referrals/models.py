@@ -1,0 +1,100 @@
+"""Partners (agency systems), their programmes, referrals and each referral's status history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.db.base import Base, IdColumnType, UTCDateTime, new_id, utcnow
+from hub.referrals.status import OPEN, ReferralStatus
+from hub.vocabulary import ProgrammeLevel, Sector
+
+
+def _enum(enum: type, length: int = 20) -> Enum:
+    return Enum(enum, native_enum=False, length=length)
+
+
+class Partner(Base):
+    """An agency (*Dinas*) system that receives referrals by webhook and reports back by API."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[str] = mapped_column(IdColumnType(), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    sectors: Mapped[list[Any]] = mapped_column(JSON)
+    webhook_url: Mapped[str] = mapped_column(String(2000))
+    # The signing secret must be kept in clear: HMAC needs it to sign every delivery.
+    secret: Mapped[str] = mapped_column(String(100))
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    client_id: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    disabled_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Programme(Base):
+    """A sector programme (PKH, PBI_JK, …) and the partner that runs it."""
+
+    __tablename__ = "programmes"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sector: Mapped[Sector] = mapped_column(_enum(Sector))
+    level: Mapped[ProgrammeLevel] = mapped_column(_enum(ProgrammeLevel))
+    partner_id: Mapped[str | None] = mapped_column(ForeignKey("partners.id"), index=True)
+
+
+class Referral(Base):
+    """A case referred to one programme (*rujukan*); its transport lives in the delivery tables."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[str] = mapped_column(IdColumnType(), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    programme_code: Mapped[str] = mapped_column(ForeignKey("programmes.code"))
+    # Copied from the programme so the partner rule is one equality filter.
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[ReferralStatus] = mapped_column(_enum(ReferralStatus))
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    partner_reference: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # One open referral per programme per case: the database has the last word on races.
+        Index("uq_referrals_open_programme", "case_id", "programme_code", unique=True,
+              sqlite_where=status.in_(sorted(s.value for s in OPEN)),
+              postgresql_where=status.in_(sorted(s.value for s in OPEN))),
+        Index("ix_referrals_partner_created", "partner_id", "created_at", "id"),
+        Index("ix_referrals_created", "created_at", "id"),
+    )
+
+
+class ReferralHistory(Base):
+    """One status change of a referral, written with the change itself."""
+
+    __tablename__ = "referral_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[ReferralStatus | None] = mapped_column(_enum(ReferralStatus))
+    to_status: Mapped[ReferralStatus] = mapped_column(_enum(ReferralStatus))
+    reason: Mapped[str | None] = mapped_column(Text)
+    partner_reference: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_referral_history_referral", "referral_id", "id"),)
