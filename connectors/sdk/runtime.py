@@ -58,6 +58,7 @@ class ConnectorRuntime:
         hooks: Sequence[CallHook] = (log_call,),
         auth: OutboundAuth | None = None,
         clock: Callable[[], float] = time.monotonic,
+        on_breaker_change: Callable[[str, BreakerState], None] | None = None,
     ) -> None:
         self.connector = connector
         self.settings = connector.settings
@@ -66,7 +67,12 @@ class ConnectorRuntime:
         self._session = session
         self.cache = cache if cache is not None else TTLCache()
         self.hooks = list(hooks)
-        self.breaker = CircuitBreaker(self.settings.breaker_threshold, self.settings.breaker_reset, clock=clock)
+        self.breaker = CircuitBreaker(
+            self.settings.breaker_threshold,
+            self.settings.breaker_reset,
+            clock=clock,
+            on_change=(lambda state: on_breaker_change(self.name, state)) if on_breaker_change else None,
+        )
         self._limiter = AsyncLimiter(max(self.settings.rate_limit, 0.001), 1.0)
         self._latencies: deque[float] = deque(maxlen=200)
         self._healthy: bool | None = None
@@ -144,7 +150,8 @@ class ConnectorRuntime:
                         # the connector could not read the body: treat like garbage upstream
                         raise malformed() from exc
                     # keys the upstream volunteered but we did not ask for are dropped
-                    return {k: v for k, v in found.items() if k in set(keys)}
+                    asked = set(keys)
+                    return {k: v for k, v in found.items() if k in asked}
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _finish(self, outcome: str, duration: float) -> None:
@@ -197,6 +204,7 @@ def build_runtimes(
     cache: TTLCache | None = None,
     hooks: Sequence[CallHook] = (log_call,),
     include_disabled: bool = False,
+    on_breaker_change: Callable[[str, BreakerState], None] | None = None,
 ) -> dict[str, ConnectorRuntime]:
     """One runtime per connector, settings read from `SLRT_CONNECTOR_<NAME>_*` unless given.
 
@@ -209,5 +217,7 @@ def build_runtimes(
         conf = (settings or {}).get(name) or cls.settings_class.for_connector(name)
         if not conf.enabled and not include_disabled:
             continue
-        runtimes[name] = ConnectorRuntime(cls(conf), session, cache=shared_cache, hooks=hooks)
+        runtimes[name] = ConnectorRuntime(
+            cls(conf), session, cache=shared_cache, hooks=hooks, on_breaker_change=on_breaker_change
+        )
     return runtimes

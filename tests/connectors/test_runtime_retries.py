@@ -67,3 +67,17 @@ async def test_disabled_connector_is_unavailable_without_calling(probe, upstream
         await runtime(probe, upstream, http_session, enabled=False).load_many(["3275010101900001"])
     assert caught.value.reason == "disabled"
     assert upstream.calls == 0
+
+
+async def test_breaker_changes_are_reported(probe, upstream, http_session) -> None:
+    from connectors.sdk import BreakerState
+
+    changes: list[tuple[str, BreakerState]] = []
+    settings = probe.settings_class.for_connector(
+        "probe", base_url=upstream.base_url, cache_ttl=0, retries=0, breaker_threshold=1
+    )
+    rt = ConnectorRuntime(probe(settings), http_session, on_breaker_change=lambda n, s: changes.append((n, s)))
+    upstream.script = [500]
+    with pytest.raises(ConnectorUnavailable):
+        await rt.load_many(["3275010101900001"])
+    assert changes == [("probe", BreakerState.OPEN)]
