@@ -98,6 +98,10 @@ def write_connector_package(
     test_dir = Path(tests_dir) if tests_dir is not None else package / "tests"
     test_dir.mkdir(parents=True, exist_ok=True)
     test_file = test_dir / f"test_{name}.py"
-    test_file.write_text(Template(templates.joinpath("test.py.tmpl").read_text()).substitute(values), encoding="utf-8")
-    print(f"Add to pyproject.toml under [project.entry-points.\"slrt_hub.connectors\"]:\n    {values['entry_point']}")
+    test_file.write_text(
+        Template(templates.joinpath("test.py.tmpl").read_text()).substitute(values), encoding="utf-8"
+    )
+    print(
+        f'Add to pyproject.toml under [project.entry-points."slrt_hub.connectors"]:\n    {values["entry_point"]}'
+    )
     return Scaffold(package, test_file, module, values["entry_point"])

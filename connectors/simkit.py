@@ -109,7 +109,9 @@ async def _release_on_shutdown(app: web.Application) -> None:
     app[STATE].release.set()
 
 
-def simulator_app(name: str, routes: list[web.RouteDef], openapi_file: Path, knobs: Knobs | None = None) -> web.Application:
+def simulator_app(
+    name: str, routes: list[web.RouteDef], openapi_file: Path, knobs: Knobs | None = None
+) -> web.Application:
     """Build a simulator app: its data `routes` plus the shared control routes."""
     app = web.Application(middlewares=[knobs_middleware])
     app[STATE] = SimulatorState(name, knobs or Knobs())

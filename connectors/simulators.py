@@ -21,8 +21,8 @@ from connectors.bpjs.simulator import create_app as bpjs
 from connectors.dukcapil.simulator import create_app as dukcapil
 from connectors.education.simulator import create_app as education
 from connectors.pupr.simulator import create_app as pupr
-from connectors.simkit import Knobs, SimulatorState, state_of
 from connectors.siks_ng.simulator import create_app as siks_ng
+from connectors.simkit import Knobs, SimulatorState, state_of
 
 SimulatorFactory = Callable[[Knobs | None], web.Application]
 

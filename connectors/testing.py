@@ -105,7 +105,9 @@ class ConnectorConformance:
         }
         return self.connector.settings_class.for_connector(self.connector.name, **values)
 
-    def runtime(self, sim: Simulator, clock: Callable[[], float] = time.monotonic, **overrides: Any) -> ConnectorRuntime:
+    def runtime(
+        self, sim: Simulator, clock: Callable[[], float] = time.monotonic, **overrides: Any
+    ) -> ConnectorRuntime:
         return ConnectorRuntime(self.connector(self.settings(sim, **overrides)), sim.session, clock=clock)
 
     # -- declaration ---------------------------------------------------------------
@@ -206,8 +208,15 @@ class ConnectorConformance:
         await sim.knobs(error_rate=1.0)
         with pytest.raises(ConnectorUnavailable) as caught:
             await runtime.load_many([self.unknown_key])
-        exposed = [repr(runtime.settings), str(runtime.settings), repr(runtime.connector), repr(runtime),
-                   repr(runtime.status()), str(caught.value), caplog.text]
+        exposed = [
+            repr(runtime.settings),
+            str(runtime.settings),
+            repr(runtime.connector),
+            repr(runtime),
+            repr(runtime.status()),
+            str(caught.value),
+            caplog.text,
+        ]
         exposed += [repr(r.__dict__) for r in caplog.records]
         for text in exposed:
             assert SECRET not in text

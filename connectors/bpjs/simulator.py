@@ -21,10 +21,16 @@ def peserta(nik: str) -> dict[str, object] | None:
     return {
         "nik": nik,
         "noKartu": c.jkn_number,
-        "statusPeserta": {"kode": "0" if c.active else "1", "keterangan": "AKTIF" if c.active else "TIDAK AKTIF"},
+        "statusPeserta": {
+            "kode": "0" if c.active else "1",
+            "keterangan": "AKTIF" if c.active else "TIDAK AKTIF",
+        },
         "jenisPeserta": {"kode": c.segment.replace(" ", "_"), "keterangan": c.segment},
         "hakKelas": {"kode": str(c.klass), "keterangan": _CLASS_NAMES[c.klass]},
-        "provUmum": {"kdProvider": f"{zlib.crc32(c.facility.encode()) % 10**8:08d}", "nmProvider": c.facility},
+        "provUmum": {
+            "kdProvider": f"{zlib.crc32(c.facility.encode()) % 10**8:08d}",
+            "nmProvider": c.facility,
+        },
     }
 
 
@@ -35,4 +41,6 @@ async def batch(request: web.Request) -> web.Response:
 
 
 def create_app(knobs: Knobs | None = None) -> web.Application:
-    return simulator_app("bpjs", [web.post("/peserta/batch", batch)], Path(__file__).with_name("openapi.json"), knobs)
+    return simulator_app(
+        "bpjs", [web.post("/peserta/batch", batch)], Path(__file__).with_name("openapi.json"), knobs
+    )

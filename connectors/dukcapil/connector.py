@@ -95,5 +95,7 @@ class Dukcapil(Connector[DukcapilSettings]):
     async def fetch_many(self, keys: Sequence[str], http: Http) -> Mapping[str, CivilRegistry]:
         body = await http.post_json("verifikasi/batch", {"data": [verification_request(k) for k in keys]})
         return {
-            row["NIK"]: CivilRegistry.from_wire(row) for row in body["content"] if row["RESPON"] == "Data Ditemukan"
+            row["NIK"]: CivilRegistry.from_wire(row)
+            for row in body["content"]
+            if row["RESPON"] == "Data Ditemukan"
         }

@@ -51,8 +51,12 @@ async def batch(request: web.Request) -> web.Response:
     except (ValueError, KeyError, TypeError) as exc:
         raise web.HTTPBadRequest(text='expected {"data": [{"NIK": ...}, ...]}') from exc
     request.app[STATE].count(len(claims))
-    return web.json_response({"content": [verify(c) for c in claims], "lastPage": True, "numberOfElements": len(claims)})
+    return web.json_response(
+        {"content": [verify(c) for c in claims], "lastPage": True, "numberOfElements": len(claims)}
+    )
 
 
 def create_app(knobs: Knobs | None = None) -> web.Application:
-    return simulator_app("dukcapil", [web.post("/verifikasi/batch", batch)], Path(__file__).with_name("openapi.json"), knobs)
+    return simulator_app(
+        "dukcapil", [web.post("/verifikasi/batch", batch)], Path(__file__).with_name("openapi.json"), knobs
+    )

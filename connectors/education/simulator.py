@@ -17,13 +17,21 @@ def peserta_didik(nik: str, today: date) -> dict[str, object] | None:
     if story is None or story.schooling is None:
         return None
     s = story.schooling
-    pip = [{"tahun": today.year, "status": "SUDAH CAIR", "nominal": 450000 if s.level == "SD" else 750000}] if s.pip_this_year else []
+    pip = (
+        [{"tahun": today.year, "status": "SUDAH CAIR", "nominal": 450000 if s.level == "SD" else 750000}]
+        if s.pip_this_year
+        else []
+    )
     return {
         "nik": nik,
         "nisn": f"{zlib.crc32(nik.encode()) % 10**10:010d}",
         "nama": story.name,
         "status": "AKTIF" if s.enrolled else "KELUAR",
-        "sekolah": {"npsn": f"{20200000 + zlib.crc32(s.school.encode()) % 100000}", "nama": s.school, "jenjang": s.level},
+        "sekolah": {
+            "npsn": f"{20200000 + zlib.crc32(s.school.encode()) % 100000}",
+            "nama": s.school,
+            "jenjang": s.level,
+        },
         "tingkat_pendidikan": s.grade,
         "pemilik_kip": s.kip,
         "pip": pip,
@@ -38,4 +46,9 @@ async def batch(request: web.Request) -> web.Response:
 
 
 def create_app(knobs: Knobs | None = None) -> web.Application:
-    return simulator_app("education", [web.post("/peserta-didik/batch", batch)], Path(__file__).with_name("openapi.json"), knobs)
+    return simulator_app(
+        "education",
+        [web.post("/peserta-didik/batch", batch)],
+        Path(__file__).with_name("openapi.json"),
+        knobs,
+    )

@@ -21,7 +21,9 @@ class Housing(ConnectorRecord):
     roof: str
     wall: str
     floor: str
-    bsps_year: int | None = strawberry.field(default=None, description="Year a BSPS grant was received, if any.")
+    bsps_year: int | None = strawberry.field(
+        default=None, description="Year a BSPS grant was received, if any."
+    )
 
     @classmethod
     def from_wire(cls, row: Mapping[str, Any]) -> Housing:

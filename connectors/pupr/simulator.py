@@ -32,4 +32,6 @@ async def batch(request: web.Request) -> web.Response:
 
 
 def create_app(knobs: Knobs | None = None) -> web.Application:
-    return simulator_app("pupr", [web.post("/rtlh/batch", batch)], Path(__file__).with_name("openapi.json"), knobs)
+    return simulator_app(
+        "pupr", [web.post("/rtlh/batch", batch)], Path(__file__).with_name("openapi.json"), knobs
+    )

@@ -75,7 +75,11 @@ class OAuth2ClientCredentials:
         if self._scope:
             form["scope"] = self._scope
         # client_secret_basic (RFC 6749 §2.3.1), the method every server must accept
-        headers = {"Authorization": aiohttp.encode_basic_auth(self._client_id, self._client_secret.get_secret_value())}
+        headers = {
+            "Authorization": aiohttp.encode_basic_auth(
+                self._client_id, self._client_secret.get_secret_value()
+            )
+        }
         self.fetches += 1
         try:
             async with self._session.post(self._token_url, data=form, headers=headers) as resp:

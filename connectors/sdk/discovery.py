@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable
 from importlib.metadata import EntryPoint, entry_points
 
-
 from connectors.sdk.contract import Connector, Entity
 from connectors.sdk.errors import ConnectorDefinitionError
 from connectors.sdk.records import ConnectorRecord
@@ -22,9 +21,11 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 _FIELD = re.compile(r"^[a-z][A-Za-z0-9]*$")
 
 
-def validate_connector_class(cls: object, expected_name: str | None = None) -> type[Connector[ConnectorSettings]]:
+def validate_connector_class(
+    cls: object, expected_name: str | None = None
+) -> type[Connector[ConnectorSettings]]:
     """Return `cls` if it is a well-formed connector, else raise `ConnectorDefinitionError`."""
-    label = expected_name or getattr(cls, "name", None) or getattr(cls, "__name__", repr(cls))
+    label = str(expected_name or getattr(cls, "name", None) or getattr(cls, "__name__", repr(cls)))
     if not (inspect.isclass(cls) and issubclass(cls, Connector)):
         raise ConnectorDefinitionError(label, "is not a subclass of connectors.sdk.Connector")
     name = getattr(cls, "name", None)
@@ -60,7 +61,9 @@ def load_entry_point(ep: EntryPoint) -> type[Connector[ConnectorSettings]]:
     return validate_connector_class(loaded, expected_name=ep.name)
 
 
-def discover(group: str = GROUP, entry: Iterable[EntryPoint] | None = None) -> dict[str, type[Connector[ConnectorSettings]]]:
+def discover(
+    group: str = GROUP, entry: Iterable[EntryPoint] | None = None
+) -> dict[str, type[Connector[ConnectorSettings]]]:
     """All connector classes registered under `group`, validated, by name.
 
     Raises `ConnectorDefinitionError` for the first broken one, and for two connectors

@@ -7,7 +7,6 @@ It has no timeout of its own: the runtime bounds the whole load (retries include
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Protocol
 
 import aiohttp
@@ -30,7 +29,9 @@ class NoAuth:
 class Http:
     """Base-URL-relative JSON calls; counts the calls it makes (for the audit record)."""
 
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, auth: OutboundAuth | None = None) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession, base_url: str, auth: OutboundAuth | None = None
+    ) -> None:
         self._session = session
         self.base_url = base_url.rstrip("/")
         self._auth = auth or NoAuth()
@@ -60,7 +61,7 @@ class Http:
             ) as resp:
                 raw = await resp.read()
                 error = error_for_status(resp.status)
-        except asyncio.TimeoutError as exc:  # aiohttp's own socket timeouts
+        except TimeoutError as exc:  # aiohttp's own socket timeouts
             raise TransientUpstreamError("timeout") from exc
         except aiohttp.ClientError as exc:
             raise TransientUpstreamError("connection") from exc

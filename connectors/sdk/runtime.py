@@ -129,7 +129,9 @@ class ConnectorRuntime:
         finally:
             duration = time.perf_counter() - started
             self._finish(outcome, duration)
-            self._emit(CallRecord(self.name, len(keys), outcome, duration, http.calls, datetime.now(UTC), len(found)))
+            self._emit(
+                CallRecord(self.name, len(keys), outcome, duration, http.calls, datetime.now(UTC), len(found))
+            )
         if outcome != "ok":
             raise ConnectorUnavailable(self.name, outcome)
         return found

@@ -15,11 +15,17 @@ class SiksNgSettings(ConnectorSettings):
     """`SLRT_CONNECTOR_SIKS_NG_*`; the ministry gateway uses OAuth2 client credentials."""
 
 
-@strawberry.type(description="The household in the national welfare register (DTSEN, formerly DTKS), from SIKS-NG.")
+@strawberry.type(
+    description="The household in the national welfare register (DTSEN, formerly DTKS), from SIKS-NG."
+)
 class Welfare(ConnectorRecord):
     in_dtsen: bool
-    decile: int | None = strawberry.field(default=None, description="Welfare decile (desil) 1 = poorest .. 10.")
-    programmes: list[str] = strawberry.field(default_factory=list, description="Active assistance: PKH, BPNT, PBI_JK...")
+    decile: int | None = strawberry.field(
+        default=None, description="Welfare decile (desil) 1 = poorest .. 10."
+    )
+    programmes: list[str] = strawberry.field(
+        default_factory=list, description="Active assistance: PKH, BPNT, PBI_JK..."
+    )
     last_updated: date | None = None
 
     @classmethod

@@ -58,7 +58,9 @@ def household(kk: str) -> HouseholdStory:
         condition_score=score,
         habitable=not poor_house,
         roof="SENG BOCOR" if poor_house else "GENTENG",
-        wall="BAMBU/TRIPLEK" if poor_house and score < 40 else ("TEMBOK TANPA PLESTER" if poor_house else "TEMBOK"),
+        wall="BAMBU/TRIPLEK"
+        if poor_house and score < 40
+        else ("TEMBOK TANPA PLESTER" if poor_house else "TEMBOK"),
         floor="TANAH" if poor_house and score < 40 else ("SEMEN" if poor_house else "KERAMIK"),
         bsps_year=2019 + digit(h, 8, 6) if digit(h, 7, 4) == 0 else None,
         address=f"{pick(h, 11, names.STREETS)} NO. {1 + digit(h, 12, 90)}",

@@ -77,7 +77,11 @@ def _coverage(p: int, nik: str, home: HouseholdStory) -> Coverage | None:
         return Coverage(number, True, "PBI APBN", 3, puskesmas)
     choice = digit(p, 3, 5)
     if home.decile <= 4:
-        options = (None, Coverage(number, False, "PBPU", 3, puskesmas), Coverage(number, True, "PBI APBD", 3, puskesmas))
+        options = (
+            None,
+            Coverage(number, False, "PBPU", 3, puskesmas),
+            Coverage(number, True, "PBI APBD", 3, puskesmas),
+        )
         return options[choice % 3]
     if choice == 0:
         return None
@@ -114,16 +118,19 @@ def family(kk: str, size: int | None = None) -> list[tuple[str, str, date, str, 
     use `demo_kk(region, block)` to make one.
     """
     h = seed("family", kk)
-    home = household(kk)
     count = size if size is not None else 2 + digit(h, 0, 4)
     block = kk[13:16]
     members: list[tuple[str, str, date, str, str]] = []
     for index in range(count):
         sex = "M" if index == 0 else "F" if index == 1 else ("M" if digit(h, 2 + index, 2) else "F")
         if index < 2:
-            born = date(1970 + digit(h, 10 + index, 20), 1 + digit(h, 20 + index, 12), 1 + digit(h, 30 + index, 28))
+            born = date(
+                1970 + digit(h, 10 + index, 20), 1 + digit(h, 20 + index, 12), 1 + digit(h, 30 + index, 28)
+            )
         else:
-            born = date(2006 + digit(h, 10 + index, 16), 1 + digit(h, 20 + index, 12), 1 + digit(h, 30 + index, 28))
+            born = date(
+                2006 + digit(h, 10 + index, 16), 1 + digit(h, 20 + index, 12), 1 + digit(h, 30 + index, 28)
+            )
         nik = make_nik(kk[:6], born, sex, f"{block}{index + 1}")
         story = person(nik)
         assert story is not None

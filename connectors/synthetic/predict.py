@@ -39,7 +39,9 @@ def expected_suggestions(kk: str, niks: Iterable[str], today: date | None = None
             continue
         if not story.known_to_dukcapil:
             expected.add(("ADMINDUK", nik))
-        if 7 <= age_on(story.nik.birth_date, on) <= 18 and (story.schooling is None or not story.schooling.enrolled):
+        if 7 <= age_on(story.nik.birth_date, on) <= 18 and (
+            story.schooling is None or not story.schooling.enrolled
+        ):
             expected.add(("PIP", nik))
         poor = home.in_dtsen and home.decile <= 4
         if poor and (story.coverage is None or not story.coverage.active):

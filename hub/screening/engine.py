@@ -20,6 +20,7 @@ from hub.screening.model import (
     NotEvaluated,
     PersonView,
     ScreeningResult,
+    SubjectKind,
     Suggestion,
 )
 from hub.screening.rules import Rule
@@ -36,9 +37,11 @@ class Screening:
         suggestions: list[Suggestion] = []
         skipped: list[NotEvaluated] = []
         for rule in self.rules:
-            subjects: list[PersonView | None] = list(household.members) if rule.subject == "member" else [None]
+            subjects: list[PersonView | None] = (
+                list(household.members) if rule.subject == "member" else [None]
+            )
             for member in subjects:
-                kind = "PERSON" if member is not None else "HOUSEHOLD"
+                kind: SubjectKind = "PERSON" if member is not None else "HOUSEHOLD"
                 subject = member.nik if member is not None else household.kk
                 down = _unavailable(rule, household, member)
                 if down:
@@ -152,7 +155,7 @@ def _holds(node: Mapping[str, Any], ctx: _Context, facts: dict[str, Any]) -> boo
         return True
     path = node["fact"]
     value = ctx.fact(path)
-    (op, operand), = ((k, v) for k, v in node.items() if k != "fact")
+    ((op, operand),) = ((k, v) for k, v in node.items() if k != "fact")
     if _compare(op, value, operand):
         facts[path] = _MISSING_RECORD if value is None and op == "missing" else _plain(value)
         return True
@@ -173,7 +176,9 @@ def _compare(op: str, value: Any, operand: Any) -> bool:
     if op == "between":
         low, high = operand
         return bool(low <= value <= high)
-    return bool({"lt": value < operand, "le": value <= operand, "gt": value > operand, "ge": value >= operand}[op])
+    return bool(
+        {"lt": value < operand, "le": value <= operand, "gt": value > operand, "ge": value >= operand}[op]
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -72,7 +72,14 @@ def parse_rules(document: Any) -> list[Rule]:
         connectors: set[tuple[str, str]] = set()
         _check(raw["when"], rule_id, raw["subject"], connectors)
         rules.append(
-            Rule(rule_id, str(raw["programme"]), raw["subject"], str(raw.get("reason", "")), raw["when"], frozenset(connectors))
+            Rule(
+                rule_id,
+                str(raw["programme"]),
+                raw["subject"],
+                str(raw.get("reason", "")),
+                raw["when"],
+                frozenset(connectors),
+            )
         )
     return rules
 

@@ -63,7 +63,9 @@ class ScriptedUpstream:
         if status != 200:
             return web.json_response({"error": "scripted"}, status=status)
         keys = (await request.json())["keys"]
-        return web.json_response({"items": [{"key": k, "value": f"v-{k[-4:]}"} for k in keys if not k.endswith("9")]})
+        return web.json_response(
+            {"items": [{"key": k, "value": f"v-{k[-4:]}"} for k in keys if not k.endswith("9")]}
+        )
 
     async def _token(self, request: web.Request) -> web.Response:
         self.token_requests += 1

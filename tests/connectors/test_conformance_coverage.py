@@ -23,7 +23,9 @@ def conformance_classes() -> list[type[ConnectorConformance]]:
         found += [
             value
             for value in vars(module).values()
-            if isinstance(value, type) and issubclass(value, ConnectorConformance) and value is not ConnectorConformance
+            if isinstance(value, type)
+            and issubclass(value, ConnectorConformance)
+            and value is not ConnectorConformance
         ]
     return found
 

@@ -33,7 +33,11 @@ def test_builtin_connectors_are_discovered() -> None:
     found = discover()
     assert {"dukcapil", "siks_ng", "bpjs", "education", "pupr"} <= set(found)
     assert {found[n].field for n in ("dukcapil", "siks_ng", "bpjs", "education", "pupr")} == {
-        "civilRegistry", "welfare", "healthCoverage", "education", "housing"
+        "civilRegistry",
+        "welfare",
+        "healthCoverage",
+        "education",
+        "housing",
     }
 
 

@@ -56,8 +56,13 @@ async def test_oauth2_settings_build_a_working_client(probe, upstream, http_sess
 
 async def test_token_endpoint_failure_makes_connector_unavailable(probe, http_session, upstream) -> None:
     settings = probe.settings_class.for_connector(
-        "probe", base_url=upstream.base_url, auth="oauth2", token_url=f"{upstream.base_url}/nope",
-        client_id="hub", client_secret="x", cache_ttl=0,
+        "probe",
+        base_url=upstream.base_url,
+        auth="oauth2",
+        token_url=f"{upstream.base_url}/nope",
+        client_id="hub",
+        client_secret="x",
+        cache_ttl=0,
     )
     with pytest.raises(ConnectorUnavailable) as caught:
         await ConnectorRuntime(probe(settings), http_session).load_many(["3275010101900001"])

@@ -9,7 +9,9 @@ from connectors.sdk import ConnectorRuntime
 
 
 async def test_rate_limit_spaces_upstream_calls(probe, upstream, http_session) -> None:
-    settings = probe.settings_class.for_connector("probe", base_url=upstream.base_url, rate_limit=5, cache_ttl=0)
+    settings = probe.settings_class.for_connector(
+        "probe", base_url=upstream.base_url, rate_limit=5, cache_ttl=0
+    )
     rt = ConnectorRuntime(probe(settings), http_session)
     started = time.monotonic()
     await asyncio.gather(*(rt.load_many([f"32750101019000{i:02d}"]) for i in range(10)))

@@ -32,7 +32,9 @@ async def test_other_4xx_are_fatal_and_not_retried(probe, upstream, http_session
 
 
 async def test_connection_refused_is_unavailable(probe, http_session) -> None:
-    settings = probe.settings_class.for_connector("probe", base_url="http://127.0.0.1:9", retries=1, cache_ttl=0)
+    settings = probe.settings_class.for_connector(
+        "probe", base_url="http://127.0.0.1:9", retries=1, cache_ttl=0
+    )
     with pytest.raises(ConnectorUnavailable) as caught:
         await ConnectorRuntime(probe(settings), http_session).load_many(["3275010101900001"])
     assert caught.value.reason == "connection"
@@ -76,7 +78,9 @@ async def test_breaker_changes_are_reported(probe, upstream, http_session) -> No
     settings = probe.settings_class.for_connector(
         "probe", base_url=upstream.base_url, cache_ttl=0, retries=0, breaker_threshold=1
     )
-    rt = ConnectorRuntime(probe(settings), http_session, on_breaker_change=lambda n, s: changes.append((n, s)))
+    rt = ConnectorRuntime(
+        probe(settings), http_session, on_breaker_change=lambda n, s: changes.append((n, s))
+    )
     upstream.script = [500]
     with pytest.raises(ConnectorUnavailable):
         await rt.load_many(["3275010101900001"])

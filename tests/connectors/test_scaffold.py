@@ -15,7 +15,9 @@ from connectors.sdk import Entity, validate_connector_class
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_generated_connector_passes_its_conformance_test(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_generated_connector_passes_its_conformance_test(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     scaffold = write_connector_package("job_training", tmp_path / "src", tests_dir=tmp_path / "tests")
     assert scaffold.entry_point == 'job_training = "job_training.connector:JobTraining"'
     assert scaffold.entry_point in capsys.readouterr().out
@@ -23,9 +25,24 @@ def test_generated_connector_passes_its_conformance_test(tmp_path: Path, capsys:
         assert (scaffold.package_dir / part).is_file()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "src"), str(ROOT)])}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_mode=auto",
-         "--rootdir", str(tmp_path), str(scaffold.test_file)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "asyncio_mode=auto",
+            "--rootdir",
+            str(tmp_path),
+            str(scaffold.test_file),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert " passed" in done.stdout

@@ -21,7 +21,9 @@ async def served() -> AsyncIterator[tuple[str, TestServer]]:
     await server.close()
 
 
-async def test_each_simulator_under_its_name_with_openapi(served, http_session: aiohttp.ClientSession) -> None:
+async def test_each_simulator_under_its_name_with_openapi(
+    served, http_session: aiohttp.ClientSession
+) -> None:
     base, _ = served
     for name in SIMULATORS:
         async with http_session.get(f"{base}/{name}/openapi.json") as resp:
@@ -31,14 +33,18 @@ async def test_each_simulator_under_its_name_with_openapi(served, http_session: 
             assert (await resp.json())["system"] == name
 
 
-async def test_one_call_per_connector_for_many_households(served, http_session: aiohttp.ClientSession) -> None:
+async def test_one_call_per_connector_for_many_households(
+    served, http_session: aiohttp.ClientSession
+) -> None:
     base, server = served
     classes = discover()
-    settings = {n: c.settings_class.for_connector(n, base_url=f"{base}/{n}", cache_ttl=0) for n, c in classes.items()}
+    settings = {
+        n: c.settings_class.for_connector(n, base_url=f"{base}/{n}", cache_ttl=0) for n, c in classes.items()
+    }
     runtimes = build_runtimes(classes, http_session, settings=settings)
     kks = [demo_kk("327502", block) for block in range(1, 21)]
     niks = [member[0] for kk in kks for member in family(kk)]
-    for name, runtime in runtimes.items():
+    for runtime in runtimes.values():
         keys = kks if runtime.connector.extends.name == "HOUSEHOLD" else niks
         await runtime.load_many(keys)
     for name in SIMULATORS:
@@ -53,9 +59,13 @@ async def test_control_sets_knobs_of_one_simulator_only(served, http_session: ai
         assert (await resp.json())["error_rate"] == 1.0
     async with http_session.post(f"{base}/pupr/rtlh/batch", json={"no_kk": [demo_kk("327502", 1)]}) as resp:
         assert resp.status == 503
-    async with http_session.post(f"{base}/siks_ng/dtsen/keluarga/batch", json={"no_kk": [demo_kk("327502", 1)]}) as resp:
+    async with http_session.post(
+        f"{base}/siks_ng/dtsen/keluarga/batch", json={"no_kk": [demo_kk("327502", 1)]}
+    ) as resp:
         assert resp.status == 200
-    async with http_session.post(f"{base}/pupr/_control", json={"error_rate": 0, "reset_stats": True}) as resp:
+    async with http_session.post(
+        f"{base}/pupr/_control", json={"error_rate": 0, "reset_stats": True}
+    ) as resp:
         assert resp.status == 200
     assert simulator_state(server.app, "pupr").calls == 0
     async with http_session.post(f"{base}/pupr/_control", json={"bogus": 1}) as resp:

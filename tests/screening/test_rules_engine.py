@@ -60,7 +60,8 @@ def test_adults_and_toddlers_are_not_school_age(screening: Screening) -> None:
 
 def test_poor_household_member_without_active_jkn_gets_pbi(screening: Screening) -> None:
     view = household(
-        person(HEAD, bpjs=None), person(CHILD, bpjs={"active": False}, education={"enrolled": True}),
+        person(HEAD, bpjs=None),
+        person(CHILD, bpjs={"active": False}, education={"enrolled": True}),
         siks_ng={"in_dtsen": True, "decile": 3},
     )
     result = screening.screen(view, TODAY)
@@ -89,11 +90,15 @@ def test_nik_unknown_to_dukcapil_gets_adminduk(screening: Screening) -> None:
 
 
 def test_household_not_in_dtsen_gets_usulan(screening: Screening) -> None:
-    assert screening.screen(household(person(HEAD), siks_ng=None), TODAY).programmes() == {("DTSEN_USULAN", KK)}
+    assert screening.screen(household(person(HEAD), siks_ng=None), TODAY).programmes() == {
+        ("DTSEN_USULAN", KK)
+    }
 
 
 def test_unavailable_connector_means_not_evaluated_not_no_need(screening: Screening) -> None:
-    view = household(person(HEAD, bpjs=UNAVAILABLE), person(CHILD, education=UNAVAILABLE), siks_ng=UNAVAILABLE)
+    view = household(
+        person(HEAD, bpjs=UNAVAILABLE), person(CHILD, education=UNAVAILABLE), siks_ng=UNAVAILABLE
+    )
     result = screening.screen(view, TODAY)
     skipped = {(n.rule, n.subject, n.unavailable) for n in result.not_evaluated}
     assert ("school-age-not-enrolled", CHILD, ("education",)) in skipped
@@ -106,7 +111,13 @@ def test_a_disabled_connector_counts_as_unavailable(screening: Screening) -> Non
     view = HouseholdView(kk=KK, members=[PersonView(HEAD, records={})], records={})
     result = screening.screen(view, TODAY)
     assert result.suggestions == []
-    assert {n.programme for n in result.not_evaluated} == {"PIP", "PBI_JK", "BSPS_RTLH", "ADMINDUK", "DTSEN_USULAN"}
+    assert {n.programme for n in result.not_evaluated} == {
+        "PIP",
+        "PBI_JK",
+        "BSPS_RTLH",
+        "ADMINDUK",
+        "DTSEN_USULAN",
+    }
 
 
 def test_records_may_be_objects_with_enum_fields(screening: Screening) -> None:
@@ -126,9 +137,20 @@ def test_records_may_be_objects_with_enum_fields(screening: Screening) -> None:
 
 def test_a_deployment_can_replace_the_rules(tmp_path) -> None:
     path = tmp_path / "rules.json"
-    path.write_text(json.dumps({"rules": [
-        {"id": "big", "programme": "PKH", "subject": "household", "when": {"fact": "household.size", "ge": 2}}
-    ]}))
+    path.write_text(
+        json.dumps(
+            {
+                "rules": [
+                    {
+                        "id": "big",
+                        "programme": "PKH",
+                        "subject": "household",
+                        "when": {"fact": "household.size", "ge": 2},
+                    }
+                ]
+            }
+        )
+    )
     result = Screening(load_rules(path)).screen(household(person(HEAD), person(CHILD)), TODAY)
     assert result.programmes() == {("PKH", KK)}
 
@@ -136,9 +158,18 @@ def test_a_deployment_can_replace_the_rules(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("rule", "words"),
     [
-        ({"id": "x", "programme": "P", "subject": "case", "when": {"fact": "member.age", "eq": 1}}, "subject"),
-        ({"id": "x", "programme": "P", "subject": "member", "when": {"fact": "member.age", "like": 1}}, "bad condition"),
-        ({"id": "x", "programme": "P", "subject": "household", "when": {"fact": "member.age", "eq": 1}}, "household rule"),
+        (
+            {"id": "x", "programme": "P", "subject": "case", "when": {"fact": "member.age", "eq": 1}},
+            "subject",
+        ),
+        (
+            {"id": "x", "programme": "P", "subject": "member", "when": {"fact": "member.age", "like": 1}},
+            "bad condition",
+        ),
+        (
+            {"id": "x", "programme": "P", "subject": "household", "when": {"fact": "member.age", "eq": 1}},
+            "household rule",
+        ),
         ({"id": "x", "subject": "member", "when": {"fact": "member.age", "eq": 1}}, "programme"),
     ],
 )

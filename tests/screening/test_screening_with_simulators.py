@@ -30,7 +30,10 @@ async def runtimes() -> AsyncIterator[dict]:
 
 
 async def views(runtimes: dict, down: frozenset[str] = frozenset()) -> list[HouseholdView]:
-    members = {kk: [PersonView(nik=m[0], birth_date=m[2], sex=m[3], relationship=m[4]) for m in family(kk)] for kk in KKS}
+    members = {
+        kk: [PersonView(nik=m[0], birth_date=m[2], sex=m[3], relationship=m[4]) for m in family(kk)]
+        for kk in KKS
+    }
     niks = [p.nik for ps in members.values() for p in ps]
     loaded = {}
     for name, runtime in runtimes.items():
@@ -41,8 +44,12 @@ async def views(runtimes: dict, down: frozenset[str] = frozenset()) -> list[Hous
     return [
         HouseholdView(
             kk=kk,
-            members=[PersonView(p.nik, p.birth_date, p.sex, p.relationship, {n: loaded[n][p.nik] for n in person_side})
-                     for p in members[kk]],
+            members=[
+                PersonView(
+                    p.nik, p.birth_date, p.sex, p.relationship, {n: loaded[n][p.nik] for n in person_side}
+                )
+                for p in members[kk]
+            ],
             records={n: loaded[n][kk] for n in household_side},
         )
         for kk in KKS
@@ -55,7 +62,9 @@ async def test_suggestions_match_the_documented_derivation(runtimes: dict) -> No
     all_found: set[str] = set()
     for view in await views(runtimes):
         result = screening.screen(view, today)
-        assert result.programmes() == expected_suggestions(view.kk, [m.nik for m in view.members], today), view.kk
+        assert result.programmes() == expected_suggestions(view.kk, [m.nik for m in view.members], today), (
+            view.kk
+        )
         assert result.not_evaluated == []
         all_found |= {s.programme for s in result.suggestions}
     # the demo households show every kind of need
@@ -67,4 +76,6 @@ async def test_a_down_connector_leaves_its_rules_not_evaluated(runtimes: dict) -
     for view in await views(runtimes, down=frozenset({"bpjs"})):
         result = screening.screen(view, date.today())
         assert not any(s.programme == "PBI_JK" for s in result.suggestions)
-        assert {n.subject for n in result.not_evaluated if n.programme == "PBI_JK"} == {m.nik for m in view.members}
+        assert {n.subject for n in result.not_evaluated if n.programme == "PBI_JK"} == {
+            m.nik for m in view.members
+        }
