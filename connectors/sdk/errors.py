@@ -47,7 +47,8 @@ class ConnectorUnavailable(Exception):
     """The connector could not answer this batch; the hub nulls only its field.
 
     `reason` is one of: ``timeout``, ``circuit_open``, ``disabled``, ``connection``,
-    ``malformed_body``, ``http_<status>`` - never keys or personal data.
+    ``malformed_body``, ``http_<status>``, ``connector_error`` (the connector code raised),
+    ``token_...`` (the OAuth2 token endpoint failed) - never keys or personal data.
     """
 
     def __init__(self, connector_name: str, reason: str) -> None:

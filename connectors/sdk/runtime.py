@@ -32,7 +32,7 @@ from connectors.sdk.http import Http, OutboundAuth
 from connectors.sdk.records import ConnectorRecord, stamped
 from connectors.sdk.runtime_breaker import BreakerState, CircuitBreaker
 from connectors.sdk.runtime_cache import MISSING, NOT_FOUND, TTLCache
-from connectors.sdk.runtime_hooks import CallHook, CallRecord, log_call
+from connectors.sdk.runtime_hooks import CallHook, CallRecord, log, log_call
 from connectors.sdk.settings import ConnectorSettings
 
 
@@ -117,18 +117,26 @@ class ConnectorRuntime:
     async def _load_upstream(self, keys: list[str]) -> Mapping[str, ConnectorRecord]:
         http = self.http()
         started = time.perf_counter()
-        outcome = "ok"
+        outcome = "cancelled"  # stays so only if the caller's task is cancelled mid-load
         found: Mapping[str, ConnectorRecord] = {}
         try:
             async with asyncio.timeout(self.settings.timeout):
                 found = await self._with_retries(keys, http)
+            outcome = "ok"
         except TimeoutError:
             outcome = "timeout"
         except UpstreamError as exc:
             outcome = exc.reason
+        except Exception as exc:  # a bug in the connector: its field fails, not the query
+            outcome = "connector_error"
+            # the type only: an exception message may quote upstream data (NIKs, names)
+            log.warning("connector %s raised %s", self.name, type(exc).__name__)
         finally:
             duration = time.perf_counter() - started
-            self._finish(outcome, duration)
+            if outcome == "cancelled":
+                self.breaker.release()  # nobody learnt anything about the upstream
+            else:
+                self._finish(outcome, duration)
             self._emit(
                 CallRecord(self.name, len(keys), outcome, duration, http.calls, datetime.now(UTC), len(found))
             )

@@ -59,6 +59,10 @@ class CircuitBreaker:
         if self._state is not BreakerState.CLOSED:
             self._set(BreakerState.CLOSED)
 
+    def release(self) -> None:
+        """A call ended without a verdict (cancelled): let the next one be the trial."""
+        self._trial_running = False
+
     def record_failure(self) -> None:
         self._trial_running = False
         self._failures += 1

@@ -8,9 +8,8 @@ from connectors.sdk import CallRecord, ConnectorRuntime, ConnectorUnavailable
 
 
 def runtime(probe, upstream, session, hooks=(), **overrides) -> ConnectorRuntime:
-    settings = probe.settings_class.for_connector(
-        "probe", base_url=upstream.base_url, cache_ttl=0, timeout=5.0, **overrides
-    )
+    values = {"base_url": upstream.base_url, "cache_ttl": 0, "timeout": 5.0, **overrides}
+    settings = probe.settings_class.for_connector("probe", **values)
     return ConnectorRuntime(probe(settings), session, hooks=hooks)
 
 
@@ -85,3 +84,41 @@ async def test_breaker_changes_are_reported(probe, upstream, http_session) -> No
     with pytest.raises(ConnectorUnavailable):
         await rt.load_many(["3275010101900001"])
     assert changes == [("probe", BreakerState.OPEN)]
+
+
+async def test_retries_stay_within_the_timeout(probe, upstream, http_session) -> None:
+    import time
+
+    upstream.script = [503] * 50
+    rt = runtime(probe, upstream, http_session, retries=40, timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(ConnectorUnavailable) as caught:
+        await rt.load_many(["3275010101900001"])
+    assert caught.value.reason == "timeout"
+    assert time.monotonic() - started < 0.5 + 1.0  # generous margin: the budget is honoured
+    assert 1 < upstream.calls < 41
+
+
+class Exploding:
+    """A connector with a bug: the runtime contains it as this connector's failure."""
+
+    @staticmethod
+    def make(probe):
+        class Broken(probe):
+            async def fetch_many(self, keys, http):
+                raise RuntimeError(f"bug while reading {keys}")
+
+        return Broken
+
+
+async def test_a_connector_bug_is_unavailable_and_keys_are_not_logged(
+    probe, upstream, http_session, caplog
+) -> None:
+    settings = probe.settings_class.for_connector("probe", base_url=upstream.base_url, cache_ttl=0)
+    rt = ConnectorRuntime(Exploding.make(probe)(settings), http_session)
+    with pytest.raises(ConnectorUnavailable) as caught:
+        await rt.load_many(["3275010101900001"])
+    assert caught.value.reason == "connector_error"
+    assert rt.status().last_error == "connector_error"
+    assert "3275010101900001" not in caplog.text
+    assert "RuntimeError" in caplog.text
