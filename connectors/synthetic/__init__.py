@@ -1,19 +1,21 @@
 """Deterministic synthetic data shared by every simulator (and by tests that predict it).
 
-The whole story of a household is a pure function of its KK number, and a person's of
+The whole story of a household is a pure function of its `household_key`, and a person's of
 their NIK plus the household their NIK belongs to. Every simulator calls these functions,
 so the same household tells the same story in SIKS-NG, BPJS, Dapodik, PUPR and Dukcapil.
 
-Household of a NIK (`kk_of`): synthetic families group NIKs by region and the first
-three serial digits; KK = <region6> + "010120" + "0" + <serial[:3]>. `family(kk)` builds
-members whose NIKs map back to that KK, so demo data built with it is fully coherent.
-For any other NIK/KK pair the records are still deterministic, but person-level facts
-follow `kk_of(nik)`'s household, not necessarily the hub's.
+Which household a number belongs to (`household_key`): region (digits 1-6) + the first
+three serial digits (digits 13-15), for a NIK and a KK alike. Person systems only see
+the NIK, household systems only the KK; both find the same household story through this
+key. So any household whose KK serial and members' NIK serials start with the same three
+digits (KK ...9010, members ...9011, ...9012) is coherent in every system, whatever the
+dates. `family(kk)` and `demo_kk(region, block)` build such households; Dukcapil
+reports `kk_of(nik)` = <region6> 010120 <serial[:3]> 0 as the registered KK.
 
 Derivation, with h = sha256 of a label and the key, read as an integer, and
 digit(h, i, n) = (h // n**i) % n (see `seed.py`):
 
-household(kk), h = H("household", kk):
+household(kk), h = H("household", household_key(kk)):
   decile        = 1 + digit(h,1,10)                        # true welfare decile 1..10
   in_dtsen      = digit(h,0,10) != 0                       # 10% not in DTSEN -> SIKS-NG not found
   PKH           = in_dtsen and decile <= 3 and digit(h,2,2) == 0
@@ -23,7 +25,7 @@ household(kk), h = H("household", kk):
   condition     = min(100, 20 + 7*decile + digit(h,5,30))  # RTLH (not habitable) if < 50
   bsps_year     = 2019 + digit(h,8,6) if digit(h,7,4) == 0 else None
 
-person(nik), p = H("person", nik), hh = household(kk_of(nik)):
+person(nik), p = H("person", nik), hh = household(kk_of(nik))  # same household_key:
   valid NIK (16 digits, real DDMMYY, serial >= 1) else unknown everywhere
   dukcapil known     = digit(p,0,20) != 0                  # else "Data Tidak Ditemukan"
   alive              = digit(p,1,50) != 0
@@ -37,7 +39,7 @@ person(nik), p = H("person", nik), hh = household(kk_of(nik)):
 """
 
 from connectors.synthetic.household import HouseholdStory, household
-from connectors.synthetic.nik import ParsedNik, age_on, kk_of, parse_nik
+from connectors.synthetic.nik import ParsedNik, age_on, household_key, kk_of, parse_nik
 from connectors.synthetic.person import PersonStory, demo_kk, family, person
 from connectors.synthetic.predict import expected_suggestions
 
@@ -50,6 +52,7 @@ __all__ = [
     "expected_suggestions",
     "family",
     "household",
+    "household_key",
     "kk_of",
     "parse_nik",
     "person",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from connectors.synthetic import names
+from connectors.synthetic.nik import household_key
 from connectors.synthetic.seed import digit, pick, seed
 
 # The last time the synthetic DTSEN was "updated" is fixed so data never drifts.
@@ -35,7 +36,8 @@ class HouseholdStory:
 
 
 def household(kk: str) -> HouseholdStory:
-    h = seed("household", kk)
+    """The story of the household `kk` belongs to; any KK with the same `household_key` shares it."""
+    h = seed("household", household_key(kk))
     decile = 1 + digit(h, 1, 10)
     in_dtsen = digit(h, 0, 10) != 0
     programmes: list[str] = []

@@ -43,6 +43,15 @@ def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+def household_key(number: str) -> str:
+    """What a NIK and a KK of one synthetic household share: region + first 3 serial digits.
+
+    The KK's issue date plays no part, so any KK whose serial starts like its members'
+    NIK serials (e.g. KK serial 9010, members 9011, 9012...) tells one story everywhere.
+    """
+    return f"{number[:6]}{number[12:15]}"
+
+
 def kk_of(nik: str) -> str:
-    """The synthetic household (KK number) a NIK belongs to."""
-    return f"{nik[:6]}0101200{nik[12:15]}"
+    """The KK number the synthetic civil registry reports for a NIK (issue date 01-01-20)."""
+    return f"{nik[:6]}010120{nik[12:15]}0"

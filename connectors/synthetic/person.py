@@ -114,12 +114,12 @@ def _schooling(p: int, nik: ParsedNik, home: HouseholdStory, today: date) -> Sch
 def family(kk: str, size: int | None = None) -> list[tuple[str, str, date, str, str]]:
     """Members of a synthetic household as (nik, name, birth_date, sex, relationship).
 
-    Only KKs of the form <region6>0101200<block3> map back (`kk_of`) to themselves;
-    use `demo_kk(region, block)` to make one.
+    Member i gets NIK serial <kk serial[:3]><i+1>, so every member shares the KK's
+    `household_key`; `demo_kk(region, block)` makes a KK (the one Dukcapil reports).
     """
     h = seed("family", kk)
     count = size if size is not None else 2 + digit(h, 0, 4)
-    block = kk[13:16]
+    block = kk[12:15]
     members: list[tuple[str, str, date, str, str]] = []
     for index in range(count):
         sex = "M" if index == 0 else "F" if index == 1 else ("M" if digit(h, 2 + index, 2) else "F")
@@ -140,4 +140,5 @@ def family(kk: str, size: int | None = None) -> list[tuple[str, str, date, str, 
 
 
 def demo_kk(region: str, block: int) -> str:
-    return f"{region}0101200{block:03d}"
+    """KK number of synthetic household `block` (1..999) in `region`; equals `kk_of` of its members."""
+    return f"{region}010120{block:03d}0"

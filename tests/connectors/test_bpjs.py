@@ -6,5 +6,5 @@ from connectors.testing import ConnectorConformance
 class TestBpjs(ConnectorConformance):
     connector = Bpjs
     simulator = create_app
-    known_keys = ["3275022211790011", "3275026111790012", "3275021706130013"]
-    unknown_key = "3275026307060025"  # synthetic person without JKN membership
+    known_keys = ["3275021008890011", "3275026012090013", "3275021810190014"]
+    unknown_key = "3275026709790012"  # synthetic person without JKN membership

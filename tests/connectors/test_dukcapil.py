@@ -6,5 +6,5 @@ from connectors.testing import ConnectorConformance
 class TestDukcapil(ConnectorConformance):
     connector = Dukcapil
     simulator = create_app
-    known_keys = ["3275022211790011", "3275026111790012", "3275021706130013"]
-    unknown_key = "3275021007890041"  # "Data Tidak Ditemukan"
+    known_keys = ["3275021008890011", "3275026709790012", "3275026012090013"]
+    unknown_key = "3275021110100164"  # "Data Tidak Ditemukan"

@@ -6,6 +6,6 @@ from connectors.testing import ConnectorConformance
 class TestEducation(ConnectorConformance):
     connector = EducationConnector
     simulator = create_app
-    # pupils born 2013-2016: of school age until at least 2031
-    known_keys = ["3275021706130013", "3275021609150063", "3275025405160064"]
-    unknown_key = "3275022211790011"  # an adult, not in Dapodik
+    # pupils born 2012-2014: of school age until at least 2030
+    known_keys = ["3275022201140033", "3275025607120034", "3275021508120035"]
+    unknown_key = "3275021008890011"  # an adult, not in Dapodik

@@ -6,5 +6,5 @@ from connectors.testing import ConnectorConformance
 class TestPupr(ConnectorConformance):
     connector = Pupr
     simulator = create_app
-    known_keys = ["3275020101200001", "3275020101200003", "3275020101200004"]
-    unknown_key = "3275020101200002"  # house never surveyed
+    known_keys = ["3275020101200010", "3275020101200030", "3275020101200040"]
+    unknown_key = "3275020101200020"  # house never surveyed

@@ -6,5 +6,5 @@ from connectors.testing import ConnectorConformance
 class TestSiksNg(ConnectorConformance):
     connector = SiksNg
     simulator = create_app
-    known_keys = ["3275020101200001", "3275020101200003", "3275020101200004"]
-    unknown_key = "3275020101200002"  # household not in DTSEN
+    known_keys = ["3275020101200010", "3275020101200020", "3275020101200030"]
+    unknown_key = "3275020101200140"  # household not in DTSEN
