@@ -114,6 +114,18 @@ class ConnectorRuntime:
                 result[key] = record
         return {key: result[key] for key in wanted}
 
+    async def batch_load(self, keys: Sequence[str]) -> list[ConnectorRecord | None | ConnectorUnavailable]:
+        """A DataLoader `load_fn`: values in key order; on failure every key gets the error.
+
+        strawberry's DataLoader raises an Exception value at the `load()` of its key, so
+        each field resolver sees `ConnectorUnavailable` and only that field is nulled.
+        """
+        try:
+            found = await self.load_many(keys)
+        except ConnectorUnavailable as exc:
+            return [exc] * len(keys)
+        return [found[key] for key in keys]
+
     async def _load_upstream(self, keys: list[str]) -> Mapping[str, ConnectorRecord]:
         http = self.http()
         started = time.perf_counter()
