@@ -9,6 +9,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -16,20 +18,41 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from auth.roles import Scope
 from hub.container import Hub
+from hub.delivery.embedded import EmbeddedWorker
 from hub.db.migrate import migrations_current
 from hub.http.authentication import BearerAuthentication
+from hub.http.limits import BodyLimit, RateLimit
+from hub.http.oauth import TokenEndpoint, metadata
+from hub.observability import outbox_gauges
+from hub.observability.logs import mask_identity_numbers
+from hub.observability.metrics import exposition
 from hub.http.request_log import RequestLog
 from hub.settings import Settings
 from schema import build_schema
 from schema.context import Context
+from schema.extensions.limits import QueryLimits
 
 
 class HubGraphQL(GraphQL[Context, None]):
     def __init__(self, hub: Hub) -> None:
-        super().__init__(build_schema(hub.settings.debug), graphql_ide="graphiql" if hub.settings.debug else None,
-                         allow_queries_via_get=True)
+        s = hub.settings
+        limits = QueryLimits(max_depth=s.query_max_depth, max_aliases=s.query_max_aliases, max_tokens=s.query_max_tokens,
+                             max_cost=s.query_max_cost, default_list_size=s.query_default_list_size,
+                             field_costs=s.query_field_costs)
+        super().__init__(build_schema(s.debug, limits, s.max_batch_operations),
+                         graphql_ide="graphiql" if s.debug else None, allow_queries_via_get=True)
         self.hub = hub
+
+    async def process_result(self, request: Any, result: Any) -> Any:
+        data = await super().process_result(request, result)
+        actor = request.scope.get("state", {}).get("actor")
+        if actor is None or not actor.has(Scope.PII_READ):
+            # The PII rule's safety net: fields mask identity numbers themselves, and any
+            # 16-digit run left anywhere else (free text, error messages) is masked here.
+            data = orjson.loads(mask_identity_numbers(orjson.dumps(data).decode()))
+        return data
 
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.scope.get("state", {})
@@ -47,9 +70,12 @@ def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
         if own:
             holder["hub"] = await Hub.start(settings)
             graphql.start(holder["hub"])
+        worker = EmbeddedWorker(holder["hub"].sessions, settings).start() if own and settings.delivery_embedded else None
         try:
             yield
         finally:
+            if worker is not None:
+                await worker.stop()
             if own:
                 await holder["hub"].close()
 
@@ -65,18 +91,44 @@ def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
         ok, detail = await migrations_current(holder["hub"].engine)
         return JSONResponse({"status": "ready" if ok else "not ready", "detail": detail}, status_code=200 if ok else 503)
 
+    async def metrics(_: Request) -> Response:
+        try:
+            await outbox_gauges.refresh(holder["hub"].sessions)
+        except Exception:  # noqa: BLE001 - the other metrics still answer; /readyz reports the database
+            pass
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)
+
     async def jwks(_: Request) -> Response:
         return JSONResponse(holder["hub"].keys.jwks(), headers={"cache-control": "public, max-age=300"})
+
+    async def token(request: Request) -> Response:
+        the_hub = holder["hub"]
+        return await TokenEndpoint(the_hub.clients, the_hub.issuer)(request)
+
+    async def oauth_metadata(_: Request) -> Response:
+        return JSONResponse(metadata(settings.issuer, settings.public_url),
+                            headers={"cache-control": "public, max-age=300"})
+
+    # With an external identity provider the hub issues no tokens of its own.
+    issuer_routes = [] if settings.oauth_jwks_url else [
+        Route("/oauth/token", token, methods=["POST"]),
+        Route("/.well-known/oauth-authorization-server", oauth_metadata),
+    ]
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics),
             Route("/oauth/jwks.json", jwks),
+            *issuer_routes,
         ],
         lifespan=lifespan,
-        middleware=[Middleware(RequestLog), Middleware(_Auth, holder=holder, debug=settings.debug)],
+        middleware=[Middleware(RequestLog), Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
+                    Middleware(_Auth, holder=holder, debug=settings.debug),
+                    Middleware(RateLimit, api_limit=settings.rate_limit, token_limit=settings.token_rate_limit)],
     )
     return app
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from joserfc.jwk import KeySet
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -18,6 +19,9 @@ from hub.cases.queries import CaseReader
 from hub.cases.service import CaseService
 from hub.db.engine import create_engine, create_session_factory
 from hub.people.queries import PeopleReader
+from hub.referrals.partners import PartnerService
+from hub.referrals.queries import ReferralReader
+from hub.referrals.service import ReferralService
 from hub.settings import Settings
 
 
@@ -36,6 +40,9 @@ class Hub:
     clients: ClientRegistry
     audit: AuditLog
     jwks: RemoteJwks | None  # the external identity provider's keys, when one is set
+    referrals: ReferralService
+    referral_reader: ReferralReader
+    partners: PartnerService
 
     @classmethod
     async def start(cls, settings: Settings, engine: AsyncEngine | None = None) -> Hub:
@@ -60,9 +67,20 @@ class Hub:
                    cases=CaseService(sessions, areas, settings.regency_code),
                    case_reader=CaseReader(sessions), people=PeopleReader(sessions),
                    keys=keys, issuer=issuer, verifier=verifier,
-                   clients=ClientRegistry(sessions), audit=AuditLog(sessions), jwks=jwks)
+                   clients=ClientRegistry(sessions), audit=AuditLog(sessions), jwks=jwks,
+                   **_referral_services(settings, sessions, areas))
 
     async def close(self) -> None:
         if self.jwks is not None:
             await self.jwks.close()
         await self.engine.dispose()
+
+
+def _referral_services(settings: Settings, sessions: async_sessionmaker[AsyncSession],
+                       areas: AreaDirectory) -> dict[str, object]:
+    return {
+        "referrals": ReferralService(sessions, areas, settings.public_url),
+        "referral_reader": ReferralReader(sessions),
+        "partners": PartnerService(sessions, ClientRegistry(sessions), allow_private=settings.allow_private_webhooks,
+                                   grace=timedelta(hours=settings.partner_secret_grace_hours)),
+    }

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     query_field_costs: dict[str, int] = Field(
         default_factory=dict, description='cost of named fields, JSON, e.g. {"Person.healthCoverage": 5}')
     rate_limit: str = Field(
-        "600/minute;60/second", description="GraphQL requests per client or subject (`limits` notation)")
+        "1200/minute", description="GraphQL requests per client or subject (`limits` notation, `;` between several)")
     token_rate_limit: str = Field("60/minute", description="/oauth/token requests per client address")
 
     delivery_schedule: str = Field(

@@ -12,28 +12,41 @@ from strawberry.extensions import AddValidationRules, ParserCache, SchemaExtensi
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.access.queries import AuditQueries
 from schema.cases.mutations import CaseMutations
 from schema.cases.queries import CaseQueries
+from schema.extensions.audit import PiiAudit
+from schema.extensions.limits import QueryLimiter, QueryLimits
 from schema.extensions.masking import HubErrors
+from schema.extensions.metrics import OperationMetrics
 from schema.people.queries import PeopleQueries
+from schema.referrals.mutations import ReferralMutations
+from schema.referrals.queries import ReferralQueries
 
-Query = merge_types("Query", (CaseQueries, PeopleQueries))
-Mutation = merge_types("Mutation", (CaseMutations,))
+FEDERATION_VERSION = "2.5"
+
+Query = merge_types("Query", (CaseQueries, PeopleQueries, AuditQueries, ReferralQueries))
+Mutation = merge_types("Mutation", (CaseMutations, ReferralMutations,))
 
 
-class HubSchema(strawberry.Schema):
+class HubSchema(strawberry.federation.Schema):
+    """An Apollo Federation v2 subgraph: ``@key`` on Case(id), Household(kkNumber), Person(nik)."""
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Expected errors (FORBIDDEN, NOT_FOUND, bad input) are answers, not incidents; the
         # unexpected ones are logged, masked, by the HubErrors extension with the request id.
         return None
 
 
-def build_schema(debug: bool = False) -> strawberry.Schema:
+def build_schema(debug: bool = False, limits: QueryLimits | None = None, max_batch: int = 10) -> strawberry.Schema:
     # Factories, not instances: strawberry builds fresh extensions per request; the parse
     # and validation caches themselves are shared at module level.
     extensions: list[Callable[[], SchemaExtension]] = [
-        HubErrors, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
+        OperationMetrics, HubErrors, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
+    query_limits = limits or QueryLimits()
+    extensions += [lambda: QueryLimiter(query_limits), PiiAudit]
     if not debug:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return HubSchema(query=Query, mutation=Mutation, extensions=extensions,
-                             config=StrawberryConfig(disable_field_suggestions=not debug))
+    return HubSchema(query=Query, mutation=Mutation, extensions=extensions, federation_version=FEDERATION_VERSION,
+                             config=StrawberryConfig(disable_field_suggestions=not debug,
+                                                     batching_config={"max_operations": max_batch}))

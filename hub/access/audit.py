@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auth.principal import Actor
@@ -69,12 +69,12 @@ class AuditLog:
                      request_id: str | None) -> int:
         """Append one record per distinct read, in one transaction; returns how many."""
         at = utcnow()
-        rows = [AuditRecord(at=at, actor=actor.subject[:200], actor_role=actor.role.value, client_id=actor.client_id,
-                            subject_kind=r.kind.value, subject_number=r.number, operation=r.operation[:200],
-                            client_ip=client_ip, request_id=request_id) for r in dict.fromkeys(reads)]
+        rows = [{"at": at, "actor": actor.subject[:200], "actor_role": actor.role.value, "client_id": actor.client_id,
+                 "subject_kind": r.kind.value, "subject_number": r.number, "operation": r.operation[:200],
+                 "client_ip": client_ip, "request_id": request_id} for r in dict.fromkeys(reads)]
         if rows:
             async with self._sessions.begin() as session:
-                session.add_all(rows)
+                await session.execute(insert(AuditRecord), rows)  # one executemany, not a statement per row
         return len(rows)
 
     async def page(self, first: int, after: int | None = None, number: str | None = None) -> AuditPage:

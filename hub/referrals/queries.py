@@ -106,6 +106,12 @@ class ReferralReader:
 
     # Batch loads: one statement each for any number of keys.
 
+    async def cases(self, actor: Actor, case_ids: Sequence[str]) -> dict[str, Case]:
+        """The cases among ``case_ids`` the caller may see (a partner sees none: its data is the webhook)."""
+        async with self._sessions() as s:
+            rows = await s.scalars(select(Case).where(Case.id.in_(case_ids), visible_to(actor)))
+            return {c.id: c for c in rows.all()}
+
     async def by_case(self, case_ids: Sequence[str]) -> dict[str, list[Referral]]:
         stmt = select(Referral).where(Referral.case_id.in_(case_ids)).order_by(Referral.created_at, Referral.id)
         async with self._sessions() as s:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
@@ -14,6 +15,9 @@ from schema.errors import Forbidden, UserError
 from schema.people.types import Household, Person
 
 from schema.context import Context
+
+if TYPE_CHECKING:
+    from schema.referrals.types import Referral
 
 
 @strawberry.type(description="One entry of a case's append-only timeline")
@@ -72,6 +76,12 @@ class Case:
     @strawberry.field
     async def events(self, info: Info[Context, None]) -> list[CaseEvent]:
         return [CaseEvent.from_row(e) for e in await info.context.loaders.events.load(str(self.id))]
+
+    @strawberry.field(description="the case's referrals to sector programmes, oldest first")
+    async def referrals(self, info: Info[Context, None]) -> list[Annotated[Referral, strawberry.lazy("schema.referrals.types")]]:
+        from schema.referrals.types import Referral
+
+        return [Referral.from_row(r) for r in await info.context.referral_loaders.by_case.load(str(self.id))]
 
     @strawberry.field(description="other open cases about a same person in a same sector")
     async def possible_duplicates(self, info: Info[Context, None]) -> list[Case]:

@@ -6,18 +6,14 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from hub.people.identity import mask_identity_number
+from hub.access.audit import SubjectKind
 from hub.people.models import Household as HouseholdRow
 from hub.people.models import Person as PersonRow
+from schema.access.pii import shown
 from schema.areas.types import Area
 from schema.enums import Relationship, Sex
 
 from schema.context import Context
-
-
-def shown(number: str, info: Info[Context, None]) -> str:
-    """NIK and KK numbers in clear only for callers holding ``pii:read`` (SPEC section 6)."""
-    return number if info.context.sees_pii else mask_identity_number(number)
 
 
 @strawberry.type(description="A household member (anggota keluarga), identified by NIK")
@@ -56,7 +52,7 @@ class Household:
 
     @strawberry.field(description="16-digit KK number; masked without pii:read")
     def kk_number(self, info: Info[Context, None]) -> str:
-        return shown(self.raw_kk, info)
+        return shown(self.raw_kk, info, SubjectKind.KK)
 
     @strawberry.field
     def village(self, info: Info[Context, None]) -> Area | None:

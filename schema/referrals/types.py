@@ -1,0 +1,194 @@
+"""GraphQL types of the referral graph: partners, programmes, referrals, history, delivery."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from hub.cases.errors import Forbidden as ForbiddenResult
+from hub.cases.errors import Rejected
+from hub.delivery.models import DeliveryState as _DeliveryState
+from hub.referrals.models import Partner as PartnerRow
+from hub.referrals.models import Programme as ProgrammeRow
+from hub.referrals.models import Referral as ReferralRow
+from hub.referrals.partners import PartnerCredentials
+from hub.referrals.status import ReferralStatus as _ReferralStatus
+from hub.vocabulary import ProgrammeLevel as _ProgrammeLevel
+from hub.vocabulary import Sector as _Sector
+from schema.cases.types import Case, PageInfo
+from schema.context import Context
+from schema.enums import Sector
+from schema.errors import Forbidden, UserError
+
+ReferralStatus = strawberry.enum(_ReferralStatus, name="ReferralStatus")
+DeliveryState = strawberry.enum(_DeliveryState, name="DeliveryState")
+ProgrammeLevel = strawberry.enum(_ProgrammeLevel, name="ProgrammeLevel")
+
+
+@strawberry.type(description="A sector programme (PKH, PBI_JK, …) and the partner that runs it")
+class Programme:
+    code: str
+    name: str
+    sector: Sector
+    level: ProgrammeLevel
+    partner_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def partner(self, info: Info[Context, None]) -> Partner | None:
+        if self.partner_id is None:
+            return None
+        row = await info.context.referral_loaders.partner.load(self.partner_id)
+        return Partner.from_row(row) if row else None
+
+    @classmethod
+    def from_row(cls, p: ProgrammeRow) -> Programme:
+        return cls(code=p.code, name=p.name, sector=p.sector, level=p.level, partner_id=p.partner_id)
+
+
+@strawberry.type(description="An agency (Dinas) system that receives referrals; its secrets are never readable")
+class Partner:
+    id: strawberry.ID
+    name: str
+    sectors: list[Sector]
+    webhook_url: str
+    client_id: str | None
+    active: bool
+    disabled_reason: str | None
+    failing_since: datetime | None
+    created_at: datetime
+
+    @strawberry.field
+    async def programmes(self, info: Info[Context, None]) -> list[Programme]:
+        rows = await info.context.referral_loaders.partner_programmes.load(str(self.id))
+        return [Programme.from_row(p) for p in rows]
+
+    @classmethod
+    def from_row(cls, p: PartnerRow) -> Partner:
+        return cls(id=strawberry.ID(p.id), name=p.name, sectors=[_Sector(s) for s in p.sectors],
+                   webhook_url=p.webhook_url, client_id=p.client_id, active=p.active,
+                   disabled_reason=p.disabled_reason, failing_since=p.failing_since, created_at=p.created_at)
+
+
+@strawberry.type(description="One status change of a referral")
+class ReferralHistoryEntry:
+    at: datetime
+    actor: str
+    actor_role: str
+    from_status: ReferralStatus | None
+    to_status: ReferralStatus
+    reason: str | None
+    partner_reference: str | None
+    outcome: str | None
+
+
+@strawberry.type(description="One HTTP POST of a referral's webhook")
+class DeliveryAttempt:
+    message_id: str = strawberry.field(description="the webhook-id header, the same on every attempt of a message")
+    event_type: str
+    number: int
+    at: datetime
+    status_code: int | None
+    duration_ms: int
+    error: str | None
+    response_body: str | None = strawberry.field(description="the first 1 KiB of the response")
+
+
+@strawberry.type(description="A case referred to one programme (rujukan)")
+class Referral:
+    id: strawberry.ID
+    status: ReferralStatus
+    reason: str
+    status_reason: str | None
+    partner_reference: str | None
+    outcome: str | None
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    case_id: strawberry.Private[str]
+    programme_code: strawberry.Private[str]
+
+    @strawberry.field(description="the case; null for partners, who get the case data in the webhook")
+    async def case(self, info: Info[Context, None]) -> Case | None:
+        row = await info.context.referral_loaders.case.load(self.case_id)
+        return Case.from_row(row) if row else None
+
+    @strawberry.field
+    async def programme(self, info: Info[Context, None]) -> Programme:
+        row = await info.context.referral_loaders.programme.load(self.programme_code)
+        assert row is not None  # foreign key
+        return Programme.from_row(row)
+
+    @strawberry.field
+    async def history(self, info: Info[Context, None]) -> list[ReferralHistoryEntry]:
+        rows = await info.context.referral_loaders.history.load(str(self.id))
+        return [ReferralHistoryEntry(at=h.at, actor=h.actor, actor_role=h.actor_role, from_status=h.from_status,
+                                     to_status=h.to_status, reason=h.reason, partner_reference=h.partner_reference,
+                                     outcome=h.outcome) for h in rows]
+
+    @strawberry.field(description="transport of the latest webhook, kept apart from the business status")
+    async def delivery_state(self, info: Info[Context, None]) -> DeliveryState | None:
+        messages = await info.context.referral_loaders.messages.load(str(self.id))
+        return messages[-1].state if messages else None
+
+    @strawberry.field
+    async def delivery_attempts(self, info: Info[Context, None]) -> list[DeliveryAttempt]:
+        rows = await info.context.referral_loaders.attempts.load(str(self.id))
+        return [DeliveryAttempt(message_id=m.id, event_type=m.event_type, number=a.number, at=a.at,
+                                status_code=a.status_code, duration_ms=a.duration_ms, error=a.error,
+                                response_body=a.response_body) for m, a in rows]
+
+    @classmethod
+    def from_row(cls, r: ReferralRow) -> Referral:
+        return cls(id=strawberry.ID(r.id), status=r.status, reason=r.reason, status_reason=r.status_reason,
+                   partner_reference=r.partner_reference, outcome=r.outcome, created_by=r.created_by,
+                   created_at=r.created_at, updated_at=r.updated_at, case_id=r.case_id,
+                   programme_code=r.programme_code)
+
+
+@strawberry.type
+class ReferralPayload:
+    referral: Referral | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def from_result(cls, result: ReferralRow | Rejected | ForbiddenResult) -> ReferralPayload:
+        if isinstance(result, ForbiddenResult):
+            raise Forbidden(result.message)
+        if isinstance(result, Rejected):
+            return cls(errors=[UserError.from_domain(e) for e in result.errors])
+        return cls(referral=Referral.from_row(result))
+
+
+@strawberry.type(description="secret, clientId and clientSecret are shown here once and never again")
+class PartnerPayload:
+    partner: Partner | None = None
+    secret: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def from_result(cls, result: PartnerCredentials | PartnerRow | Rejected | ForbiddenResult) -> PartnerPayload:
+        if isinstance(result, ForbiddenResult):
+            raise Forbidden(result.message)
+        if isinstance(result, Rejected):
+            return cls(errors=[UserError.from_domain(e) for e in result.errors])
+        if isinstance(result, PartnerRow):
+            return cls(partner=Partner.from_row(result))
+        return cls(partner=Partner.from_row(result.partner), secret=result.secret,
+                   client_id=result.client.client_id if result.client else None,
+                   client_secret=result.client.client_secret if result.client else None)
+
+
+@strawberry.type
+class ReferralEdge:
+    cursor: str
+    node: Referral
+
+
+@strawberry.type
+class ReferralConnection:
+    edges: list[ReferralEdge]
+    page_info: PageInfo
