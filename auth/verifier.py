@@ -16,6 +16,7 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from auth.jwks import JwksUnavailable
 from auth.principal import Actor
 from auth.roles import AREA_LENGTHS, DEFAULT_SCOPES, Role, parse_scopes
 
@@ -69,7 +70,10 @@ class TokenVerifier:
             raise InvalidToken("embedded keys are not accepted")
         if str(header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
             raise InvalidToken("not an access token (typ must be at+jwt)")
-        keyset = await self._keys(header.get("kid"))
+        try:
+            keyset = await self._keys(header.get("kid"))
+        except JwksUnavailable as exc:
+            raise InvalidToken("the token issuer's keys are unavailable") from exc
         try:
             decoded = jwt.decode(token, keyset, algorithms=ALGORITHMS)
             jwt.JWTClaimsRegistry(
