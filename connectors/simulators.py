@@ -60,6 +60,16 @@ def simulator_state(app: web.Application, name: str) -> SimulatorState:
     return state_of(app[SUBAPPS][name])
 
 
+async def start(host: str = "127.0.0.1", port: int = 0, latency_ms: float = 0.0) -> tuple[web.AppRunner, int]:
+    """Serve every simulator in the running loop (port 0 = a free one); returns the runner
+    (``await runner.cleanup()`` stops it) and the port it listens on."""
+    runner = web.AppRunner(create_app(latency_ms), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    return runner, runner.addresses[0][1]
+
+
 def run(host: str = "127.0.0.1", port: int = 8701, latency_ms: float = 0.0) -> None:
     """Serve every simulator on one port until interrupted."""
     web.run_app(create_app(latency_ms), host=host, port=port, print=None)

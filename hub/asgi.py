@@ -15,7 +15,13 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
+
+from auth.principal import Actor
+from auth.roles import Role
+from auth.verifier import InvalidToken
 from strawberry.asgi import GraphQL
 
 from auth.roles import Scope
@@ -35,13 +41,17 @@ from schema.context import Context
 from schema.extensions.limits import QueryLimits
 
 
+NOBODY = Actor(subject="", role=Role.PARTNER, scopes=frozenset(), area=None, partner_id="")
+
+
 class HubGraphQL(GraphQL[Context, None]):
     def __init__(self, hub: Hub) -> None:
         s = hub.settings
         limits = QueryLimits(max_depth=s.query_max_depth, max_aliases=s.query_max_aliases, max_tokens=s.query_max_tokens,
                              max_cost=s.query_max_cost, default_list_size=s.query_default_list_size,
                              field_costs=s.query_field_costs)
-        super().__init__(build_schema(s.debug, limits, s.max_batch_operations),
+        super().__init__(build_schema(s.debug, limits, s.max_batch_operations,
+                                      connectors=hub.connectors.enabled().values()),
                          graphql_ide="graphiql" if s.debug else None, allow_queries_via_get=True)
         self.hub = hub
 
@@ -56,8 +66,19 @@ class HubGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.scope.get("state", {})
-        return Context(hub=self.hub, actor=state["actor"], request_id=state.get("request_id", "-"),
+        # A websocket has no actor until its connection_init payload carries a token.
+        return Context(hub=self.hub, actor=state.get("actor", NOBODY), request_id=state.get("request_id", "-"),
                        request=request, response=response)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        params = context.connection_params or {}
+        raw = str(params.get("Authorization") or params.get("authorization") or params.get("token") or "")
+        token = raw.split(" ", 1)[1] if raw.lower().startswith("bearer ") else raw
+        try:
+            context.authenticate(await self.hub.verifier.verify(token.strip()))
+        except InvalidToken as exc:
+            raise ConnectionRejectionError({"message": str(exc)}) from exc
+        return UNSET
 
 
 def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
@@ -119,6 +140,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),

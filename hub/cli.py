@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -161,27 +162,104 @@ def keys_rotate() -> None:
     click.echo(f"new signing key {kid}; running servers pick it up without a restart")
 
 
-@main.command(help="Print the GraphQL schema (SDL).")
+@main.command(help="Write the monitoring and evaluation figures of an area and period as CSV.")
+@click.option("--area", default=None, help="Kemendagri area code; default: the whole deployment")
+@click.option("--from", "from_", type=click.DateTime(["%Y-%m-%d"]), default=None, help="first day (inclusive)")
+@click.option("--to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="last day (inclusive)")
+@click.option("--out", type=click.Path(allow_dash=True), default="-", show_default=True, help="CSV file, - for stdout")
+def report(area: str | None, from_: Any, to: Any, out: str) -> None:
+    from auth.principal import Actor
+    from auth.roles import Scope
+    from hub.areas.codes import normalize_area_code
+    from hub.db.base import utcnow
+    from hub.db.engine import create_engine, create_session_factory
+    from hub.statistics.report import write_csv
+    from hub.statistics.service import Period, StatisticsService
+
+    code = normalize_area_code(area) if area else None
+    if area and code is None:
+        raise click.BadParameter(f"'{area}' is not a Kemendagri area code", param_hint="--area")
+    settings = Settings()
+    # The operator running the command reads the whole deployment, like an AUDITOR.
+    reader = Actor("slrt-hub report", Role.AUDITOR, frozenset({Scope.CASE_READ, Scope.STATS_READ}))
+
+    async def compute() -> Any:
+        engine = create_engine(settings.database_url)
+        try:
+            service = StatisticsService(create_session_factory(engine), settings.sla_days, settings.timezone)
+            return await service.compute(reader, Period(code, from_.date() if from_ else None,
+                                                        to.date() if to else None), utcnow())
+        finally:
+            await engine.dispose()
+
+    stats = asyncio.run(compute())
+    with click.open_file(out, "w") as fh:
+        write_csv(stats, fh)
+
+
+@main.command(help="Print the GraphQL schema (SDL), with a field per enabled connector.")
 def schema() -> None:
+    from connectors.sdk import discover
+    from hub.http.connectors import enabled_classes
     from schema import build_schema
 
-    click.echo(build_schema(debug=True).as_str())
+    click.echo(build_schema(debug=True, connectors=enabled_classes(discover()).values()).as_str())
+
+
+@main.command(help="Serve every sector-system simulator on one port, each under /<connector name>/.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8701, show_default=True, type=int)
+@click.option("--latency-ms", default=0.0, show_default=True, type=float, help="added to every data request")
+def simulators(host: str, port: int, latency_ms: float) -> None:
+    from connectors.simulators import SIMULATORS, run
+
+    click.echo(f"simulators on http://{host}:{port}/: {', '.join(f'/{n}/' for n in SIMULATORS)}")
+    run(host, port, latency_ms)
+
+
+@main.group(help="Connector development.")
+def connector() -> None:
+    pass
+
+
+@connector.command("new", help="Write a new connector package (connector, settings, simulator, conformance test).")
+@click.argument("name")
+@click.option("--dir", "target", default="connectors", show_default=True, type=click.Path(path_type=Path))
+@click.option("--tests-dir", default="tests/connectors", show_default=True, type=click.Path(path_type=Path))
+@click.option("--extends", type=click.Choice(["person", "household"]), default="person", show_default=True)
+def connector_new(name: str, target: Path, tests_dir: Path, extends: str) -> None:
+    from connectors.scaffold import write_connector_package
+
+    try:
+        made = write_connector_package(name, target, tests_dir=tests_dir, extends=extends)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {made.package_dir}/ and {made.test_file}; then `pip install -e .` and run the test")
 
 
 @main.command(help="Start a fresh demo: SQLite, Bekasi data, the API with GraphiQL; prints tokens.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--data-dir", default=".slrt/demo", show_default=True, type=click.Path(path_type=Path))
-def demo(host: str, port: int, data_dir: Path) -> None:
+@click.option("--simulators-port", default=0, show_default=True, type=int, help="0 = a free port")
+def demo(host: str, port: int, data_dir: Path, simulators_port: int) -> None:
     from hub.demo.runner import prepare_demo
+    from hub.demo.receiver import DemoPartners
+    from hub.demo.simulators import point_connectors_at, start_in_thread
 
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SLRT_DATABASE_URL", f"sqlite+aiosqlite:///{(data_dir / 'demo.db').resolve()}")
     os.environ.setdefault("SLRT_DEBUG", "true")
     os.environ.setdefault("SLRT_DATA_DIR", str(data_dir.resolve()))
     os.environ.setdefault("SLRT_PUBLIC_URL", f"http://{host}:{port}")
+    os.environ.setdefault("SLRT_ALLOW_PRIVATE_WEBHOOKS", "true")  # the demo partners listen on loopback
+    partners = DemoPartners(f"http://{host}:{port}").start_in_thread()
+    sim_port = start_in_thread("127.0.0.1", simulators_port)
+    point_connectors_at("127.0.0.1", sim_port)
     settings = _settings()
-    tokens = asyncio.run(prepare_demo(settings, fresh=True))
+    tokens = asyncio.run(prepare_demo(settings, fresh=True, partners=partners))
+    click.echo(f"demo partner systems (one per Dinas): {partners.base_url}/partners/<agency>")
+    click.echo(f"sector-system simulators: http://127.0.0.1:{sim_port}/ (connectors point there)")
     click.echo(f"\nSLRT Hub demo — GraphiQL: http://{host}:{port}/graphql\n")
     click.echo("Send one of these as 'Authorization: Bearer <token>' (valid 12 hours):\n")
     for label, value in tokens:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from auth.issuer import TokenIssuer
 from auth.jwks import RemoteJwks
 from auth.keys import KeyStore
 from auth.verifier import ClaimNames, TokenVerifier
+from connectors.sdk import ConnectorSettings
 from hub.access.audit import AuditLog
 from hub.access.clients import ClientRegistry
 from hub.areas.directory import AreaDirectory
@@ -22,7 +24,11 @@ from hub.people.queries import PeopleReader
 from hub.referrals.partners import PartnerService
 from hub.referrals.queries import ReferralReader
 from hub.referrals.service import ReferralService
+from hub.events.bus import EventBus
+from hub.http.connectors import ConnectorClass, ConnectorRegistry
+from hub.screening import Screening, load_rules
 from hub.settings import Settings
+from hub.statistics.service import StatisticsService
 
 
 @dataclass
@@ -43,9 +49,19 @@ class Hub:
     referrals: ReferralService
     referral_reader: ReferralReader
     partners: PartnerService
+    events: EventBus
+    connectors: ConnectorRegistry  # sector systems: runtimes sharing one HTTP session
+    screening: Screening  # needs-screening rules ($SLRT_SCREENING_RULES or the packaged ones)
+    statistics: StatisticsService
 
     @classmethod
-    async def start(cls, settings: Settings, engine: AsyncEngine | None = None) -> Hub:
+    async def start(cls, settings: Settings, engine: AsyncEngine | None = None, *,
+                    connectors: Mapping[str, ConnectorClass] | None = None,
+                    connector_settings: Mapping[str, ConnectorSettings] | None = None) -> Hub:
+        """Start the hub. Connectors are discovered (entry points) unless given; a broken
+        one or broken screening rules stop start-up here, naming what is wrong."""
+        screening = Screening(load_rules())
+        registry = await ConnectorRegistry.start(connectors, connector_settings)
         engine = engine or create_engine(settings.database_url)
         sessions = create_session_factory(engine)
         async with sessions() as session:
@@ -63,14 +79,20 @@ class Hub:
         verifier = TokenVerifier(jwks or builtin_keys, settings.issuer, settings.oauth_audience,
                                  ClaimNames(settings.oauth_roles_claim, settings.oauth_area_claim,
                                             settings.oauth_partner_claim))
-        return cls(settings=settings, engine=engine, sessions=sessions, areas=areas,
-                   cases=CaseService(sessions, areas, settings.regency_code),
+        events = EventBus(settings.database_url)
+        await events.start()
+        return cls(settings=settings, engine=engine, sessions=sessions, areas=areas, events=events,
+                   connectors=registry, screening=screening,
+                   statistics=StatisticsService(sessions, settings.sla_days, settings.timezone),
+                   cases=CaseService(sessions, areas, settings.regency_code, events=events),
                    case_reader=CaseReader(sessions), people=PeopleReader(sessions),
                    keys=keys, issuer=issuer, verifier=verifier,
                    clients=ClientRegistry(sessions), audit=AuditLog(sessions), jwks=jwks,
                    **_referral_services(settings, sessions, areas))
 
     async def close(self) -> None:
+        await self.connectors.close()
+        await self.events.close()
         if self.jwks is not None:
             await self.jwks.close()
         await self.engine.dispose()

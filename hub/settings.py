@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +24,14 @@ class Settings(BaseSettings):
     public_url: str = Field("http://127.0.0.1:8000", description="URL partners call back on")
     data_dir: Path = Field(Path("./.slrt"), description="where the built-in issuer keeps its keys")
     regency_code: str = Field("3275", description="Kemendagri code of the deployment's regency")
+
+    environment: Literal["development", "production"] = Field(
+        "development", description="`production` refuses unsafe settings at start-up (see README, Deploy)")
+    allow_builtin_signing_key: bool = Field(
+        False, description="production: let the built-in issuer sign with its key in SLRT_DATA_DIR/keys")
+    allow_sqlite_in_production: bool = Field(False, description="production: accept an SQLite database")
+    worker_metrics_port: int = Field(0, ge=0, le=65535, description="`slrt-hub worker` serves /metrics here; 0 = off")
+    worker_metrics_host: str = Field("127.0.0.1", description="address the worker's metrics port binds to")
 
     oauth_issuer: str = Field("", description="token issuer; empty = the built-in issuer at public_url")
     oauth_audience: str = Field("slrt-hub", description="the `aud` every access token must carry")
@@ -63,6 +72,7 @@ class Settings(BaseSettings):
     partner_secret_grace_hours: float = Field(24.0, ge=0, description="old signing secret still signs after a rotation")
     allow_private_webhooks: bool = Field(False, description="allow http and loopback/private partner URLs (tests, demo)")
 
+    timezone: str = Field("Asia/Jakarta", description="time zone of the local calendar days used by statistics")
     sla_days: dict[str, int] = Field(
         default_factory=lambda: {
             "SOCIAL_ASSISTANCE": 30,
@@ -94,6 +104,14 @@ class Settings(BaseSettings):
         if not steps or any(s < 0 for s in steps):
             raise ValueError("SLRT_DELIVERY_SCHEDULE needs at least one step, none negative")
         return value
+
+    @model_validator(mode="after")
+    def _safe_for_production(self) -> Self:
+        from hub.settings_production import production_problems
+
+        if problems := production_problems(self):
+            raise ValueError("\n".join(problems))  # one line per problem, each naming its variable
+        return self
 
     @property
     def delivery_steps(self) -> tuple[float, ...]:

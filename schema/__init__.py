@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -11,26 +12,48 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, ParserCache, SchemaExtension, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
+
+from connectors.sdk import Connector, discover
 
 from schema.access.queries import AuditQueries
 from schema.cases.mutations import CaseMutations
 from schema.cases.queries import CaseQueries
+from schema.connectors.fields import connector_fields
+from schema.connectors.queries import ConnectorQueries
 from schema.extensions.audit import PiiAudit
 from schema.extensions.limits import QueryLimiter, QueryLimits
 from schema.extensions.masking import HubErrors
 from schema.extensions.metrics import OperationMetrics
 from schema.people.queries import PeopleQueries
+from schema.statistics.queries import StatisticsQueries
+from schema.subscriptions import Subscription
 from schema.referrals.mutations import ReferralMutations
 from schema.referrals.queries import ReferralQueries
 
 FEDERATION_VERSION = "2.5"
 
-Query = merge_types("Query", (CaseQueries, PeopleQueries, AuditQueries, ReferralQueries))
+Query = merge_types("Query", (CaseQueries, PeopleQueries, AuditQueries, ReferralQueries, StatisticsQueries,
+                                ConnectorQueries))
 Mutation = merge_types("Mutation", (CaseMutations, ReferralMutations,))
 
 
 class HubSchema(strawberry.federation.Schema):
-    """An Apollo Federation v2 subgraph: ``@key`` on Case(id), Household(kkNumber), Person(nik)."""
+    """An Apollo Federation v2 subgraph: ``@key`` on Case(id), Household(kkNumber), Person(nik).
+
+    `connectors` add their fields to Person and Household through `get_fields`,
+    strawberry's hook for the fields a type shows in one schema (SPEC 8: composed at
+    start-up from the enabled connectors).
+    """
+
+    def __init__(self, *args: Any, connectors: Iterable[type[Connector[Any]]] = (), **kwargs: Any) -> None:
+        self._connector_fields = connector_fields(connectors)  # before the types are converted
+        super().__init__(*args, **kwargs)
+
+    def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
+        extra = self._connector_fields.get(type_definition.name)
+        return [*type_definition.fields, *extra] if extra else type_definition.fields
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Expected errors (FORBIDDEN, NOT_FOUND, bad input) are answers, not incidents; the
@@ -38,7 +61,10 @@ class HubSchema(strawberry.federation.Schema):
         return None
 
 
-def build_schema(debug: bool = False, limits: QueryLimits | None = None, max_batch: int = 10) -> strawberry.Schema:
+def build_schema(debug: bool = False, limits: QueryLimits | None = None, max_batch: int = 10,
+                 connectors: Iterable[type[Connector[Any]]] | None = None) -> strawberry.Schema:
+    """The schema with a field per connector in `connectors`; None = every installed one
+    (what `slrt-hub schema` prints with all connectors enabled, and schema.graphql holds)."""
     # Factories, not instances: strawberry builds fresh extensions per request; the parse
     # and validation caches themselves are shared at module level.
     extensions: list[Callable[[], SchemaExtension]] = [
@@ -47,6 +73,8 @@ def build_schema(debug: bool = False, limits: QueryLimits | None = None, max_bat
     extensions += [lambda: QueryLimiter(query_limits), PiiAudit]
     if not debug:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return HubSchema(query=Query, mutation=Mutation, extensions=extensions, federation_version=FEDERATION_VERSION,
+    chosen = discover().values() if connectors is None else connectors
+    return HubSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions, federation_version=FEDERATION_VERSION,
+                     connectors=chosen,
                              config=StrawberryConfig(disable_field_suggestions=not debug,
                                                      batching_config={"max_operations": max_batch}))

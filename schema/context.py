@@ -9,6 +9,7 @@ from auth.principal import Actor
 from auth.roles import Scope
 from hub.access.audit import PiiRead
 from hub.container import Hub
+from schema.connectors.loaders import ConnectorLoaders
 from schema.loaders import Loaders
 from schema.referrals.loaders import ReferralLoaders
 
@@ -23,10 +24,22 @@ class Context:
     loaders: Loaders = field(init=False)
     pii_reads: set[PiiRead] = field(default_factory=set)  # identity numbers shown in clear, for the audit log
     referral_loaders: ReferralLoaders = field(init=False)
+    connector_loaders: ConnectorLoaders = field(init=False)
+
+    connection_params: dict[str, Any] | None = None  # graphql-transport-ws connection_init payload
 
     def __post_init__(self) -> None:
+        self.refresh_loaders()
+
+    def refresh_loaders(self) -> None:
+        """Fresh loaders: per request, per subscription event, and after authenticating a socket."""
         self.loaders = Loaders(self.hub.case_reader, self.actor)
         self.referral_loaders = ReferralLoaders(self.hub.referral_reader, self.actor)
+        self.connector_loaders = ConnectorLoaders(self.hub.connectors.runtimes)
+
+    def authenticate(self, actor: Actor) -> None:
+        self.actor = actor
+        self.refresh_loaders()
 
     @property
     def sees_pii(self) -> bool:

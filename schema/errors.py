@@ -41,3 +41,13 @@ class NotFound(HubError):
 
 class QueryTooComplex(HubError):
     code = "QUERY_TOO_COMPLEX"
+
+
+class ConnectorUnavailable(HubError):
+    """A sector system did not answer: only its field is null; ``connector`` names it."""
+
+    code = "CONNECTOR_UNAVAILABLE"
+
+    def __init__(self, connector: str, reason: str) -> None:
+        # `reason` is a code from connectors.sdk (timeout, circuit_open, http_503...), never data
+        super().__init__(f"{connector} is unavailable ({reason})", connector=connector, reason=reason)

@@ -29,9 +29,12 @@ def _keyed(fetch: Callable[[Sequence[K]], Awaitable[dict[K, V]]], default: Calla
 class Loaders:
     def __init__(self, reader: CaseReader, actor: Actor) -> None:
         self.household: DataLoader[str, Household | None] = _keyed(reader.households, lambda: None)
-        self.household_by_kk: DataLoader[str, Household | None] = _keyed(reader.households_by_kk, lambda: None)
+        self.case: DataLoader[str, Case | None] = _keyed(lambda ids: reader.cases_by_ids(actor, ids), lambda: None)
+        self.household_by_kk: DataLoader[str, Household | None] = _keyed(
+            lambda kks: reader.households_by_kk(actor, kks), lambda: None)
         self.members: DataLoader[str, list[Person]] = _keyed(reader.members, list)
-        self.person_by_nik: DataLoader[str, Person | None] = _keyed(reader.persons_by_nik, lambda: None)
+        self.person_by_nik: DataLoader[str, Person | None] = _keyed(
+            lambda niks: reader.persons_by_nik(actor, niks), lambda: None)
         self.subjects: DataLoader[str, list[Person]] = _keyed(reader.subjects, list)
         self.sectors: DataLoader[str, list[Sector]] = _keyed(reader.sectors, list)
         self.events: DataLoader[str, list[CaseEvent]] = _keyed(reader.events, list)

@@ -53,6 +53,7 @@ class EducationConnector(Connector[EducationSettings]):
     field = "education"
     record_type = Education
     description = "School enrolment and PIP (Dapodik)"
+    personal_data = False  # no names, addresses or identity/card numbers
 
     async def fetch_many(self, keys: Sequence[str], http: Http) -> Mapping[str, Education]:
         body = await http.post_json("peserta-didik/batch", {"nik": list(keys)})

@@ -47,6 +47,7 @@ class Pupr(Connector[PuprSettings]):
     field = "housing"
     record_type = Housing
     description = "Housing habitability and BSPS (PUPR)"
+    personal_data = False  # no names, addresses or identity/card numbers
 
     async def fetch_many(self, keys: Sequence[str], http: Http) -> Mapping[str, Housing]:
         body = await http.post_json("rtlh/batch", {"no_kk": list(keys)})

@@ -49,6 +49,10 @@ class Connector(Generic[S]):
     field: ClassVar[str]
     record_type: ClassVar[type[ConnectorRecord]]
     description: ClassVar[str] = ""
+    # Does the record identify or describe a person (names, addresses, identity or card
+    # numbers)? Then callers without pii:read get FORBIDDEN for the field (SPEC 6).
+    # The safe default is yes; a connector says `False` only for non-identifying data.
+    personal_data: ClassVar[bool] = True
 
     def __init__(self, settings: S) -> None:
         self.settings = settings

@@ -51,6 +51,7 @@ class SiksNg(Connector[SiksNgSettings]):
     field = "welfare"
     record_type = Welfare
     description = "DTSEN welfare register (SIKS-NG)"
+    personal_data = False  # no names, addresses or identity/card numbers
     supports_refer = True
 
     async def fetch_many(self, keys: Sequence[str], http: Http) -> Mapping[str, Welfare]:

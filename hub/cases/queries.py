@@ -20,6 +20,7 @@ from hub.cases.models import Case, CaseEvent, CaseSector, CaseSubject
 from hub.cases.status import OPEN_STATUSES, CaseStatus
 from hub.cases.visibility import area_condition, visible_to
 from hub.people.models import Household, Person
+from hub.people.queries import household_visible
 from hub.vocabulary import Channel, Priority, Relationship, Sector
 
 MAX_PAGE = 100
@@ -114,10 +115,14 @@ class CaseReader:
         async with self._sessions() as s:
             return {h.id: h for h in (await s.scalars(select(Household).where(Household.id.in_(ids)))).all()}
 
-    async def households_by_kk(self, kk_numbers: Sequence[str]) -> dict[str, Household]:
+    async def cases_by_ids(self, actor: Actor, ids: Sequence[str]) -> dict[str, Case]:
         async with self._sessions() as s:
-            rows = await s.scalars(select(Household).where(Household.kk_number.in_(kk_numbers)))
-            return {h.kk_number: h for h in rows.all()}
+            return {c.id: c for c in (await s.scalars(select(Case).where(Case.id.in_(ids), visible_to(actor)))).all()}
+
+    async def households_by_kk(self, actor: Actor, kk_numbers: Sequence[str]) -> dict[str, Household]:
+        stmt = select(Household).where(Household.kk_number.in_(kk_numbers), household_visible(actor))
+        async with self._sessions() as s:
+            return {h.kk_number: h for h in (await s.scalars(stmt)).all()}
 
     async def members(self, household_ids: Sequence[str]) -> dict[str, list[Person]]:
         async with self._sessions() as s:
@@ -128,9 +133,11 @@ class CaseReader:
             out[p.household_id].append(p)
         return out
 
-    async def persons_by_nik(self, niks: Sequence[str]) -> dict[str, Person]:
+    async def persons_by_nik(self, actor: Actor, niks: Sequence[str]) -> dict[str, Person]:
+        stmt = (select(Person).join(Household, Household.id == Person.household_id)
+                .where(Person.nik.in_(niks), household_visible(actor)))
         async with self._sessions() as s:
-            return {p.nik: p for p in (await s.scalars(select(Person).where(Person.nik.in_(niks)))).all()}
+            return {p.nik: p for p in (await s.scalars(stmt)).all()}
 
     async def subjects(self, case_ids: Sequence[str]) -> dict[str, list[Person]]:
         stmt = (select(CaseSubject.case_id, Person).join(Person, Person.id == CaseSubject.person_id)
@@ -160,6 +167,12 @@ class CaseReader:
         for e in rows:
             out[e.case_id].append(e)
         return out
+
+    async def event(self, actor: Actor, event_id: int) -> CaseEvent | None:
+        stmt = (select(CaseEvent).join(Case, Case.id == CaseEvent.case_id)
+                .where(CaseEvent.id == event_id, visible_to(actor)))
+        async with self._sessions() as s:
+            return await s.scalar(stmt)
 
     async def possible_duplicates(self, actor: Actor, case_ids: Sequence[str]) -> dict[str, list[Case]]:
         """Other open cases, visible to the caller, about a same subject (NIK) in a same sector."""

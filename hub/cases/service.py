@@ -22,6 +22,7 @@ from hub.cases.status import CaseStatus
 from hub.cases.visibility import visible_to
 from hub.cases.workflow import TRANSITIONS, Action
 from hub.db.base import utcnow
+from hub.events.bus import CASE_EVENTS, EventBus
 from hub.people.households import link_household
 from hub.people.models import Person
 from hub.vocabulary import Channel
@@ -38,8 +39,9 @@ class _Abort(Exception):
 
 class CaseService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], areas: AreaDirectory, regency_code: str,
-                 now: Callable[[], datetime] = utcnow) -> None:
+                 now: Callable[[], datetime] = utcnow, events: EventBus | None = None) -> None:
         self._sessions = sessions
+        self._events = events
         self._areas = areas
         self._regency = regency_code
         self._now = now
@@ -80,7 +82,7 @@ class CaseService:
         session.add_all(CaseSector(case_id=case.id, sector=s) for s in dict.fromkeys(cmd.sectors))
         session.add_all(CaseSubject(case_id=case.id, person_id=persons[nik].id, position=i)
                         for i, nik in enumerate(cmd.subject_niks))
-        session.add(self._event(case, actor, Action.RECORD, None, CaseStatus.DRAFT, None, now))
+        await self._append(session, self._event(case, actor, Action.RECORD, None, CaseStatus.DRAFT, None, now), case)
         return case
 
     async def _by_idempotency_key(self, actor: Actor, key: str) -> Case | None:
@@ -176,13 +178,20 @@ class CaseService:
                 before = case.status
                 after = target(case) if target else (rule.target or before)
                 self._set_status(case, after, now)
-                session.add(self._event(case, actor, action, before, after, note, now))
-                await session.flush()
+                await self._append(session, self._event(case, actor, action, before, after, note, now), case)
                 return case
         except _Abort as abort:
             return abort.outcome
         except StaleDataError:
             return Rejected.one(ErrorCode.CONFLICT, "The case was changed by someone else at the same time; reload it and try again")
+
+    async def _append(self, session: AsyncSession, event: CaseEvent, case: Case) -> None:
+        """Add a timeline entry and announce it to live subscribers, both in ``session``'s transaction."""
+        session.add(event)
+        await session.flush()
+        if self._events is not None:
+            await self._events.publish(session, CASE_EVENTS, {
+                "event_id": event.id, "case_id": case.id, "village_code": case.village_code})
 
     @staticmethod
     def _set_status(case: Case, status: CaseStatus, now: datetime) -> None:

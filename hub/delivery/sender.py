@@ -22,6 +22,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 
 from hub.delivery.outbox import Claimed, Endpoint
 from hub.delivery.policy import AttemptOutcome, parse_retry_after
+from hub.observability.request_id import outbound_trace_config
 from hub.referrals.endpoints import EndpointRefused, address_allowed, check_url_form
 
 USER_AGENT = "slrt-hub-webhooks/1"
@@ -59,7 +60,8 @@ class Sender:
     async def __aenter__(self) -> Sender:
         connector = aiohttp.TCPConnector(limit=self._concurrency, resolver=GuardedResolver(self._allow_private))
         self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout,
-                                             headers={"user-agent": USER_AGENT})
+                                             headers={"user-agent": USER_AGENT},
+                                             trace_configs=[outbound_trace_config()])  # x-request-id
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

@@ -23,6 +23,7 @@ from hub.delivery import outbox
 from hub.delivery.outbox import Claimed, Decision, Endpoint
 from hub.delivery.policy import AttemptOutcome, Verdict, next_delay, verdict
 from hub.delivery.sender import Sender
+from hub.observability import metrics, request_id
 from hub.settings import Settings
 
 log = logging.getLogger("slrt.delivery")
@@ -71,7 +72,9 @@ class DeliveryWorker:
 
     async def _claim(self, limit: int) -> list[Claimed]:
         try:
-            return await outbox.claim(self._sessions, limit, self._lease, utcnow())
+            claimed = await outbox.claim(self._sessions, limit, self._lease, utcnow())
+            metrics.observe_leases("claimed", len(claimed))
+            return claimed
         except Exception:  # noqa: BLE001 - the database may be briefly away; try again next round
             log.exception("claiming due messages failed")
             return []
@@ -85,6 +88,9 @@ class DeliveryWorker:
             in_flight[task] = message
 
     async def _deliver(self, sender: Sender, message: Claimed, endpoint: Endpoint) -> None:
+        # Each attempt has its own id: sent as x-request-id and on the attempt's log line.
+        attempt_id = request_id.new_request_id()
+        request_id.current.set(attempt_id)  # this task's own context: other attempts keep theirs
         outcome = await sender.send(message, endpoint)
         decision = self.decide(message, outcome)
         try:
@@ -94,9 +100,11 @@ class DeliveryWorker:
             log.exception("recording an attempt of %s failed", message.id)
             return
         if not kept:
+            metrics.observe_leases("lost")
             log.warning("lease on %s expired before its result was recorded; result dropped", message.id)
             return
-        log.info("delivery attempt", extra={"message_id": message.id, "event_type": message.event_type,
+        metrics.observe_delivery(decision.verdict.value.lower(), outcome.duration_ms)
+        log.info("delivery attempt", extra={"request_id": attempt_id, "message_id": message.id, "event_type": message.event_type,
                                             "status_code": outcome.status_code, "verdict": decision.verdict.value,
                                             "error": outcome.error, "duration_ms": outcome.duration_ms})
 
@@ -118,6 +126,7 @@ class DeliveryWorker:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
         unfinished = [in_flight[t] for t in pending]
+        metrics.observe_leases("released", len(unfinished))
         try:
             await outbox.release(self._sessions, unfinished, utcnow())
         except Exception:  # noqa: BLE001 - their leases expire instead

@@ -33,7 +33,10 @@ def synthetic_household(seed: int, village_code: str, members: int = 4, today: d
     rng = random.Random(seed)
     region = village_code[:6]
     family = rng.choice(FAMILY)
-    base = 9000 + (seed * 7) % 900  # synthetic serial range, distinct per seed within a district
+    # Synthetic serial range, distinct per seed within a district, in blocks of ten: the
+    # simulators read a family from region + the first three serial digits (KK ...9130,
+    # members ...9130-9133), so the whole family tells one story in every sector system.
+    base = 9000 + ((seed * 7) % 90) * 10
     people = [
         _member(rng, region, base, Sex.M, rng.randint(30, 60), Relationship.HEAD, family, today),
         _member(rng, region, base + 1, Sex.F, rng.randint(28, 55), Relationship.SPOUSE, family, today),

@@ -7,13 +7,16 @@ from hub.container import Hub
 from hub.db.engine import is_sqlite
 from hub.db.migrate import upgrade_async
 from hub.demo.actors import demo_token_specs
+from hub.demo.partners import AGENCIES, refer_some, register_agencies
+from hub.demo.receiver import DemoAgency, DemoPartners
 from hub.demo.seed import seed_demo
 from hub.settings import Settings
 
 DEMO_TOKEN_LIFETIME = 12 * 3600
 
 
-async def prepare_demo(settings: Settings, fresh: bool = True) -> list[tuple[str, str]]:
+async def prepare_demo(settings: Settings, fresh: bool = True,
+                       partners: DemoPartners | None = None) -> list[tuple[str, str]]:
     """Migrate and load the demo; returns (label, token) per role."""
     if fresh and is_sqlite(settings.database_url):
         path = settings.database_url.split(":///", 1)[1]
@@ -24,7 +27,13 @@ async def prepare_demo(settings: Settings, fresh: bool = True) -> list[tuple[str
     await upgrade_async(settings.database_url)
     hub = await Hub.start(settings)
     try:
-        await seed_demo(hub.cases, hub.areas)
+        cases = await seed_demo(hub.cases, hub.areas)
+        if partners is not None:  # the agencies, their receiver, and a first batch of referrals
+            issued = await register_agencies(hub, {a.slug: partners.url_for(a.slug) for a in AGENCIES})
+            for slug, c in issued.items():
+                assert c.client is not None
+                partners.add(DemoAgency(slug, c.partner.name, c.secret, c.client.client_id, c.client.client_secret))
+            await refer_some(hub, cases)
         tokens = []
         for role, area in demo_token_specs():
             label = f"{role.value}" + (f" (area {area})" if area else "")

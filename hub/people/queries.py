@@ -10,7 +10,8 @@ from auth.roles import Scope
 from hub.people.models import Household, Person
 
 
-def _household_visible(actor: Actor) -> ColumnElement[bool]:
+def household_visible(actor: Actor) -> ColumnElement[bool]:
+    """The area rule for households: the village where the family lives is in the caller's area."""
     if not actor.has(Scope.CASE_READ):
         return Household.id.is_(None)  # never true
     return Household.village_code.startswith(actor.area) if actor.area else true()
@@ -22,10 +23,10 @@ class PeopleReader:
 
     async def household(self, actor: Actor, kk_number: str) -> Household | None:
         async with self._sessions() as s:
-            return await s.scalar(select(Household).where(Household.kk_number == kk_number, _household_visible(actor)))
+            return await s.scalar(select(Household).where(Household.kk_number == kk_number, household_visible(actor)))
 
     async def person(self, actor: Actor, nik: str) -> Person | None:
         stmt = (select(Person).join(Household, Household.id == Person.household_id)
-                .where(Person.nik == nik, _household_visible(actor)))
+                .where(Person.nik == nik, household_visible(actor)))
         async with self._sessions() as s:
             return await s.scalar(stmt)

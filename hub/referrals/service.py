@@ -34,6 +34,7 @@ from hub.referrals.status import OPEN, REASON_REQUIRED, ReferralStatus, can_move
 
 ReferralResult = Referral | Rejected | Forbidden
 MAX_REFERENCE = 200
+RETRIES_ON_RACE = 3
 
 
 class _Abort(Exception):
@@ -149,17 +150,23 @@ class ReferralService:
         return await self._run(work)
 
     async def _run(self, work: Callable[[AsyncSession, datetime], Awaitable[Referral]]) -> ReferralResult:
-        now = self._now()
-        try:
-            async with self._sessions() as session, session.begin():
-                referral = await work(session, now)
-                await session.flush()
-                return referral
-        except _Abort as abort:
-            return abort.outcome
-        except (StaleDataError, IntegrityError):
-            return Rejected.one(ErrorCode.CONFLICT,
-                                "The referral or its case was changed at the same time; reload and try again")
+        # Partners update different referrals of one case at the same time; each change touches
+        # the case (its version), so the loser of such a race simply runs again on fresh data.
+        for _ in range(RETRIES_ON_RACE):
+            now = self._now()
+            try:
+                async with self._sessions() as session, session.begin():
+                    referral = await work(session, now)
+                    await session.flush()
+                    return referral
+            except _Abort as abort:
+                return abort.outcome
+            except StaleDataError:
+                continue
+            except IntegrityError:
+                break
+        return Rejected.one(ErrorCode.CONFLICT,
+                            "The referral or its case was changed at the same time; reload and try again")
 
     async def _case(self, session: AsyncSession, actor: Actor, case_id: str, *path: str) -> Case:
         case = await session.scalar(select(Case).where(Case.id == case_id, visible_to(actor)).with_for_update())

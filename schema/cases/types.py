@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 from strawberry.types import Info
 
+from auth.roles import Scope
 from hub.cases.errors import Forbidden as ForbiddenResult
 from hub.cases.errors import Rejected
 from hub.cases.models import Case as CaseRow
@@ -13,6 +15,8 @@ from schema.areas.types import Area
 from schema.enums import CaseStatus, Channel, Priority, Sector
 from schema.errors import Forbidden, UserError
 from schema.people.types import Household, Person
+from schema.screening.resolve import screening_of
+from schema.screening.types import NotEvaluatedRule, SuggestedReferral
 
 from schema.context import Context
 
@@ -31,13 +35,18 @@ class CaseEvent:
     note: str | None
     case_id: strawberry.ID
 
+    @strawberry.field
+    async def case(self, info: Info[Context, None]) -> Case | None:
+        row = await info.context.loaders.case.load(str(self.case_id))
+        return Case.from_row(row) if row else None
+
     @classmethod
     def from_row(cls, e: CaseEventRow) -> CaseEvent:
         return cls(at=e.at, actor=e.actor, actor_role=e.actor_role, action=e.action, from_status=e.from_status,
                    to_status=e.to_status, note=e.note, case_id=strawberry.ID(e.case_id))
 
 
-@strawberry.type(description="A complaint (keluhan) and where it is in the SLRT flow")
+@strawberry.federation.type(keys=["id"], description="A complaint (keluhan) and where it is in the SLRT flow")
 class Case:
     id: strawberry.ID
     number: str
@@ -95,6 +104,25 @@ class Case:
         sectors = await info.context.loaders.sectors.load(str(self.id))
         days = [targets[s.value] for s in sectors if s.value in targets]
         return self.submitted_at + timedelta(days=min(days)) if days else None
+
+    @strawberry.field(description="programmes the needs screening suggests from the household's joined data "
+                                  "(rules: hub/screening/rules.json or SLRT_SCREENING_RULES)")
+    async def suggested_referrals(self, info: Info[Context, None]) -> list[SuggestedReferral]:
+        result = await screening_of(info, self.household_id)
+        return [SuggestedReferral.from_suggestion(s) for s in result.suggestions] if result else []
+
+    @strawberry.field(description="screening rules not evaluated because a connector they read was down; "
+                                  "\"not evaluated\" is never \"no need\"")
+    async def screening_not_evaluated(self, info: Info[Context, None]) -> list[NotEvaluatedRule]:
+        result = await screening_of(info, self.household_id)
+        return [NotEvaluatedRule.from_gap(n) for n in result.not_evaluated] if result else []
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> Case | None:
+        if not info.context.actor.has(Scope.CASE_READ):
+            raise Forbidden("this needs the case:read scope")
+        row = await info.context.loaders.case.load(str(id))
+        return cls.from_row(row) if row else None
 
     @classmethod
     def from_row(cls, c: CaseRow) -> Case:

@@ -29,7 +29,9 @@ class PiiAudit(SchemaExtension):
                                        request_id=ctx.request_id)
         except Exception:  # noqa: BLE001 - any failure: withhold the data
             log.exception("audit log write failed; response withheld", extra={"request_id": ctx.request_id})
-            self.execution_context.result = ExecutionResult(data=None, errors=[GraphQLError(
-                f"Internal error; quote request id {ctx.request_id} when reporting it",
-                extensions={"code": "INTERNAL", "requestId": ctx.request_id})])
+            result = self.execution_context.result
+            if isinstance(result, ExecutionResult):  # changed in place: strawberry returns this object
+                result.data = None
+                result.errors = [GraphQLError(f"Internal error; quote request id {ctx.request_id} when reporting it",
+                                              extensions={"code": "INTERNAL", "requestId": ctx.request_id})]
         reads.clear()

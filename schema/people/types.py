@@ -12,11 +12,17 @@ from hub.people.models import Person as PersonRow
 from schema.access.pii import shown
 from schema.areas.types import Area
 from schema.enums import Relationship, Sex
+from schema.errors import Forbidden
 
 from schema.context import Context
 
 
-@strawberry.type(description="A household member (anggota keluarga), identified by NIK")
+def require_pii(info: Info[Context, None]) -> None:
+    if not info.context.sees_pii:
+        raise Forbidden("looking people up by NIK or KK number needs the pii:read scope")
+
+
+@strawberry.federation.type(keys=["nik"], description="A household member (anggota keluarga), identified by NIK")
 class Person:
     id: strawberry.ID
     name: str
@@ -36,12 +42,20 @@ class Person:
         return Household.from_row(row) if row else None
 
     @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], nik: str) -> Person | None:
+        """Federation entity lookup: batched, under the area rule, and like ``person(nik:)``
+        only for callers holding pii:read (else _entities would be a NIK oracle)."""
+        require_pii(info)
+        row = await info.context.loaders.person_by_nik.load(nik)
+        return cls.from_row(row) if row else None
+
+    @classmethod
     def from_row(cls, p: PersonRow) -> Person:
         return cls(id=strawberry.ID(p.id), name=p.name, birth_date=p.birth_date, sex=p.sex,
                    relationship=p.relationship, raw_nik=p.nik, household_id=p.household_id)
 
 
-@strawberry.type(description="A family (keluarga), identified by its Kartu Keluarga number")
+@strawberry.federation.type(keys=["kkNumber"], description="A family (keluarga), identified by its Kartu Keluarga number")
 class Household:
     id: strawberry.ID
     address: str
@@ -62,6 +76,12 @@ class Household:
     @strawberry.field
     async def members(self, info: Info[Context, None]) -> list[Person]:
         return [Person.from_row(p) for p in await info.context.loaders.members.load(str(self.id))]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], kkNumber: str) -> Household | None:  # noqa: N803
+        require_pii(info)
+        row = await info.context.loaders.household_by_kk.load(kkNumber)
+        return cls.from_row(row) if row else None
 
     @classmethod
     def from_row(cls, h: HouseholdRow) -> Household:

@@ -1,0 +1,1 @@
+"""Needs screening in the graph: `Case.suggestedReferrals` and `Case.screeningNotEvaluated`."""
