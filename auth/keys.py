@@ -33,7 +33,8 @@ class KeyStore:
     def rotate(self) -> str:
         """Add a new signing key and return its kid."""
         self._dir.mkdir(parents=True, exist_ok=True)
-        kid = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + os.urandom(3).hex()
+        # Nanoseconds in the kid keep "newest sorts last" true for rotations within one second.
+        kid = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time_ns() % 10**9:09d}-" + os.urandom(3).hex()
         key = RSAKey.generate_key(2048, parameters={"kid": kid, "use": "sig", "alg": "RS256"}, private=True)
         path = self._dir / f"{kid}.json"
         # Written private to the owner only: this is the issuer's signing secret.

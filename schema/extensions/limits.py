@@ -4,7 +4,7 @@ Cost is what a query may make the hub do: every field costs 1 unless marked othe
 (connector fields, which call sector systems, are marked with ``cost(n)`` or named in
 ``SLRT_QUERY_FIELD_COSTS``), multiplied by the sizes of the lists around it — the
 ``first`` argument where a list has one, ``default_list_size`` where it has none.
-The check walks the parsed document once, after validation, before any resolver runs.
+The check walks the parsed document once, before validation and before any resolver runs.
 """
 
 from __future__ import annotations
@@ -129,23 +129,30 @@ class QueryLimiter(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         self.execution_context.parse_options["max_tokens"] = self.limits.max_tokens
-        yield
+        try:
+            yield
+        except GraphQLError as error:  # the parser (under ParserCache) raises through the hooks
+            self._code_token_limit(error)
+            raise
+        for error in getattr(self.execution_context.result, "errors", None) or ():
+            self._code_token_limit(error)
 
-    def on_parse(self) -> Iterator[None]:
-        yield
-        for error in self.execution_context.pre_execution_errors or ():
-            if "tokens" in error.message and "Parsing aborted" in error.message:
-                error.message = f"query has more than {self.limits.max_tokens} tokens"
-                error.extensions = {"code": "QUERY_TOO_COMPLEX"}
+    def _code_token_limit(self, error: GraphQLError) -> None:
+        # graphql-core's parser stops at the token limit with a syntax error; say what it is.
+        if "tokens" in error.message and "Parsing aborted" in error.message:
+            error.message = f"query has more than {self.limits.max_tokens} tokens"
+            error.extensions = {"code": "QUERY_TOO_COMPLEX"}
 
     def on_validate(self) -> Iterator[None]:
-        yield
+        # Before GraphQL's own validation, which is costlier on exactly the documents refused here
+        # (and strawberry acts on validation errors before the hooks' after-yield parts run).
         ctx = self.execution_context
-        if ctx.pre_execution_errors or ctx.graphql_document is None:
-            return
-        problem = self._problem(ctx.schema._schema, ctx.graphql_document, ctx.operation_name, ctx.variables or {})
-        if problem:
-            ctx.pre_execution_errors = [QueryTooComplex(problem)]
+        if not ctx.pre_execution_errors and ctx.graphql_document is not None:
+            problem = self._problem(ctx.schema._schema, ctx.graphql_document, ctx.operation_name,
+                                    ctx.variables or {})
+            if problem:
+                ctx.pre_execution_errors = [QueryTooComplex(problem)]
+        yield
 
     def _problem(self, schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
                  variables: Mapping[str, Any]) -> str | None:

@@ -17,7 +17,7 @@ from schema.extensions.limits import QueryLimits, cost, measure
 
 
 @pytest.fixture
-def app_with(hub):
+async def app_with(hub):
     """A client over the real app whose hub runs with changed settings."""
     clients: list[httpx.AsyncClient] = []
 
@@ -30,8 +30,7 @@ def app_with(hub):
 
     yield make
     for c in clients:
-        import asyncio
-        asyncio.get_event_loop().create_task(c.aclose())
+        await c.aclose()
 
 
 async def _post(client: httpx.AsyncClient, token: str, body: Any) -> httpx.Response:
@@ -104,7 +103,7 @@ async def test_introspection_and_suggestions_are_off_unless_debug(app_with):
     typo = await _post(client, token, {"query": "{ casess { totalCount } }"})
     assert "Did you mean" not in typo.text
     debug_schema = build_schema(debug=True)
-    assert debug_schema.execute_sync("{ __schema { queryType { name } } }").errors is None
+    assert (await debug_schema.execute("{ __schema { queryType { name } } }")).errors is None
 
 
 async def test_a_body_over_the_limit_gets_413_and_nothing_runs(app_with):
