@@ -13,7 +13,7 @@ from auth.issuer import TokenIssuer
 from auth.jwks import RemoteJwks
 from auth.keys import KeyStore
 from auth.verifier import ClaimNames, TokenVerifier
-from connectors.sdk import ConnectorSettings
+from connectors.sdk import ConnectorSettings, log_call
 from hub.access.audit import AuditLog
 from hub.access.clients import ClientRegistry
 from hub.areas.directory import AreaDirectory
@@ -26,6 +26,7 @@ from hub.referrals.queries import ReferralReader
 from hub.referrals.service import ReferralService
 from hub.events.bus import EventBus
 from hub.http.connectors import ConnectorClass, ConnectorRegistry
+from hub.observability import metrics
 from hub.screening import Screening, load_rules
 from hub.settings import Settings
 from hub.statistics.service import StatisticsService
@@ -61,7 +62,11 @@ class Hub:
         """Start the hub. Connectors are discovered (entry points) unless given; a broken
         one or broken screening rules stop start-up here, naming what is wrong."""
         screening = Screening(load_rules())
-        registry = await ConnectorRegistry.start(connectors, connector_settings)
+        registry = await ConnectorRegistry.start(connectors, connector_settings,
+                                                 hooks=(log_call, metrics.observe_connector_call),
+                                                 on_breaker_change=metrics.observe_breaker)
+        for name, runtime in registry.runtimes.items():  # every breaker shows from the first scrape
+            metrics.observe_breaker(name, runtime.breaker.state)
         engine = engine or create_engine(settings.database_url)
         sessions = create_session_factory(engine)
         async with sessions() as session:

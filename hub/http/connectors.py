@@ -25,6 +25,7 @@ from connectors.sdk import (
     discover,
     log_call,
 )
+from hub.observability.request_id import outbound_trace_config
 
 ConnectorClass = type[Connector[ConnectorSettings]]
 
@@ -62,7 +63,9 @@ class ConnectorRegistry:
         """
         found = dict(classes) if classes is not None else discover()
         # The pool is shared by every connector; per-connector timeouts bound each call.
-        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100, limit_per_host=20))
+        # Its trace config sends the current request's id upstream as x-request-id.
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100, limit_per_host=20),
+                                        trace_configs=[outbound_trace_config()])
         cache = TTLCache()
         runtimes = build_runtimes(found, session, settings=settings, cache=cache, hooks=hooks,
                                   include_disabled=True, on_breaker_change=on_breaker_change)

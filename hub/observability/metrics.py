@@ -8,7 +8,14 @@ somebody made up).
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 
 from connectors.sdk.runtime_breaker import BreakerState
 from connectors.sdk.runtime_hooks import CallRecord

@@ -47,6 +47,6 @@ async def refresh_forever(sessions: async_sessionmaker[AsyncSession], every: flo
     while True:
         try:
             await refresh(sessions)
-        except Exception:  # noqa: BLE001 - the database may be briefly away; the next round retries
+        except Exception:  # the database may be briefly away; the next round retries
             log.warning("refreshing the outbox gauges failed", exc_info=True)
         await asyncio.sleep(every)

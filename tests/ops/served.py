@@ -40,7 +40,7 @@ class ServedHub:
 
     async def start(self) -> ServedHub:
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
+            self.process = subprocess.Popen(  # noqa: ASYNC220 - starts it, does not wait
                 [sys.executable, "-c", "from hub.cli import main; main()", "serve", "--port", str(self.port)],
                 env=self.env, stdout=log, stderr=subprocess.STDOUT)
         async with httpx.AsyncClient(base_url=self.url) as client:

@@ -48,6 +48,7 @@ async def test_readyz_is_503_when_the_migrations_are_behind_the_code(
         own_database: tuple[Hub, Settings, Path]) -> None:
     hub, settings, _ = own_database
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None
     previous = ScriptDirectory(str(MIGRATIONS)).get_revision(head).down_revision
     # Alembic's env runs its own event loop, so from async code it goes to a thread.
     await asyncio.to_thread(command.stamp, alembic_config(settings.database_url), str(previous), purge=True)

@@ -4,22 +4,32 @@ answering a request carries that request's id - against real HTTP servers on 127
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
+import httpx
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from prometheus_client import REGISTRY
 
 from connectors.bpjs.connector import Bpjs
-from connectors.bpjs.simulator import create_app
+from connectors.bpjs.simulator import create_app as bpjs_simulator
 from connectors.sdk.errors import ConnectorUnavailable
 from connectors.sdk.runtime import ConnectorRuntime
-from connectors.simkit import Knobs, state_of
+from connectors.simkit import Handler, Knobs, state_of
+from auth.roles import Role
+from hub.asgi import create_app
+from hub.container import Hub
 from hub.observability import metrics, request_id
+from hub.settings import Settings
+from tests.cases.helpers import VILLAGE_A, record_input
 from tests.ops.scrape import Scrape, delta
 
 KNOWN = "3275021008890011"  # a synthetic BPJS member of the simulator
+RECORD = """mutation($input: RecordCaseInput!) { recordCase(input: $input) { case { id } errors { code } } }"""
+COVERAGE = """query Coverage($id: ID!) {
+  case(id: $id) { household { members { nik healthCoverage { active } } } } }"""
 
 
 def scrape() -> Scrape:
@@ -31,10 +41,10 @@ class Upstream:
 
     def __init__(self, knobs: Knobs) -> None:
         self.request_ids: list[str | None] = []
-        self.app = create_app(knobs)
+        self.app = bpjs_simulator(knobs)
 
         @web.middleware
-        async def record(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:  # type: ignore[name-defined]
+        async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
             self.request_ids.append(request.headers.get(request_id.HEADER))
             return await handler(request)
 
@@ -94,3 +104,26 @@ async def test_outbound_calls_carry_the_current_request_id(upstream: tuple[Upstr
 def test_metric_names_are_registered_once() -> None:
     names = {m.name for m in REGISTRY.collect()}
     assert {"slrt_graphql_requests", "slrt_connector_calls", "slrt_outbox_messages", "slrt_deliveries"} <= names
+
+
+async def test_a_graphql_request_passes_its_id_to_the_connector_and_counts_the_call(
+        hub: Hub, settings: Settings, upstream: tuple[Upstream, str], as_role: Any) -> None:
+    up, base_url = upstream
+    case = await as_role(Role.FACILITATOR, VILLAGE_A, sub="fasilitator-1")(RECORD, input=record_input(41))
+    case_id = case["data"]["recordCase"]["case"]["id"]
+    bpjs = {"bpjs": Bpjs.settings_class.for_connector("bpjs", base_url=base_url, cache_ttl=0)}
+    own = await Hub.start(settings, connectors={"bpjs": Bpjs}, connector_settings=bpjs)
+    try:
+        token = own.issuer.issue(subject="front-office-1", role=Role.FRONT_OFFICE, area="3275")
+        transport = httpx.ASGITransport(app=create_app(settings, own))
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+            before = Scrape((await client.get("/metrics")).text)
+            response = await client.post("/graphql", headers={"authorization": f"Bearer {token}"}, json={
+                "query": COVERAGE, "variables": {"id": case_id}})
+            after = Scrape((await client.get("/metrics")).text)
+    finally:
+        await own.close()
+    assert "errors" not in response.json(), response.json()
+    assert up.request_ids == [response.headers["x-request-id"]]  # one batched call, with our id
+    assert delta(before, after, "slrt_connector_calls_total", connector="bpjs", outcome="ok") == 1
+    assert after.value("slrt_connector_breaker_state", connector="bpjs", state="OPEN") == 0

@@ -31,7 +31,7 @@ SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
 
 
 class Partner:
-    """A partner endpoint that answers 200 and keeps the x-request-id of each webhook."""
+    """A partner endpoint, briefly down (503 once, then 200), keeping each webhook's x-request-id."""
 
     def __init__(self) -> None:
         self.request_ids: list[str | None] = []
@@ -40,7 +40,7 @@ class Partner:
 
     async def receive(self, request: web.Request) -> web.Response:
         self.request_ids.append(request.headers.get("x-request-id"))
-        return web.Response(text="ok")
+        return web.Response(status=503 if len(self.request_ids) == 1 else 200, text="ok")
 
 
 class Caller:
@@ -80,7 +80,9 @@ async def partner() -> AsyncIterator[tuple[Partner, str]]:
 
 @pytest.fixture
 async def served(hub: Hub, settings: Settings, tmp_path: Path) -> AsyncIterator[ServedHub]:
-    process = await ServedHub(settings, tmp_path / "hub.log").start()
+    # a quick retry schedule, so the partner's brief outage costs the test no time
+    process = await ServedHub(settings, tmp_path / "hub.log", SLRT_DELIVERY_SCHEDULE="0,0.1",
+                              SLRT_DELIVERY_JITTER="0").start()
     yield process
     await process.stop()
 
@@ -115,6 +117,7 @@ async def test_a_workflow_leaves_one_log_line_per_request_no_identity_number_and
     assert metrics.value("slrt_graphql_requests_total", operation="ReadCase", type="query") == 1
     assert metrics.value("slrt_graphql_requests_total", operation="anonymous:createReferral", type="mutation") == 1
     assert metrics.sum("slrt_graphql_requests_total") == len(caller.request_ids) - 3  # not the GETs
+    assert metrics.value("slrt_deliveries_total", outcome="retry") == 1
     assert metrics.value("slrt_deliveries_total", outcome="delivered") == 1
     assert metrics.value("slrt_outbox_messages", state="QUEUED") == 0
 
@@ -130,9 +133,10 @@ async def test_a_workflow_leaves_one_log_line_per_request_no_identity_number_and
     assert by_id[caller.request_ids[0]]["subject"] == "fasilitator-rec"
     assert by_id[caller.request_ids[-3]]["path"] == f"/people/{nik[:4]}********{nik[-4:]}"  # masked on the way out
 
-    # The webhook carried the id of its delivery attempt, which names the attempt's log line.
-    [attempt] = [line for line in lines if line["message"] == "delivery attempt"]
-    assert receiver.request_ids == [attempt["request_id"]]
+    # Each webhook attempt carried its own id; the failed one's log line names it.
+    [failed] = [line for line in lines if line["message"] == "delivery attempt"]
+    assert failed["status_code"] == 503
+    assert len(set(receiver.request_ids)) == 2 and receiver.request_ids[0] == failed["request_id"]
 
     # No NIK or KK in clear anywhere, though the workflow sent and read them.
     text = served.log_text()

@@ -75,7 +75,7 @@ def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
 
 def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SLRT_")}
-    return subprocess.run([*CLI, *args], env={**clean, **env}, cwd=cwd, capture_output=True, text=True, timeout=60)
+    return subprocess.run([*CLI, *args], check=False, env={**clean, **env}, cwd=cwd, capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.parametrize("command", [["serve", "--port", "1"], ["worker"], ["db", "upgrade"]])
