@@ -28,7 +28,9 @@ from aiohttp import web
 from sqlalchemy import delete, func, insert, select, text
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# Run as a script, bench/ would come first on the path and its modules shadow the standard
+# library's (bench/statistics.py); the project root takes its place.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from auth.principal import Actor  # noqa: E402
 from auth.roles import DEFAULT_SCOPES, Role  # noqa: E402

@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.db.base import utcnow
 from hub.delivery import outbox
-from hub.delivery.outbox import Claimed, Decision, Endpoint
+from hub.delivery.outbox import Claimed, Decision, Endpoint, Result
 from hub.delivery.policy import AttemptOutcome, Verdict, next_delay, verdict
+from hub.delivery.recorder import Recorder
 from hub.delivery.sender import Sender
 from hub.observability import metrics, request_id
 from hub.settings import Settings
@@ -43,11 +44,16 @@ class DeliveryWorker:
         self._steps = settings.delivery_steps
         self._lease = timedelta(seconds=settings.delivery_lease_seconds)
         self._disable_after = timedelta(hours=settings.partner_disable_after_hours)
+        self._refill = max(1, min(settings.delivery_batch_size, settings.delivery_concurrency) // 2)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set, then shut down gracefully."""
         log.info("delivery worker %s started", self.name)
         in_flight: dict[asyncio.Task[None], Claimed] = {}
+        self._sending = 0  # attempts in their HTTP phase; recording runs beside them in batches
+        self._slot_freed = asyncio.Event()
+        self._recorder = Recorder(self._sessions, self.name, self._disable_after)
+        recording = asyncio.create_task(self._recorder.run())
         stopping = asyncio.create_task(stop.wait())
         async with Sender(self._s.delivery_timeout_seconds, self._s.allow_private_webhooks,
                           self._s.delivery_concurrency) as sender:
@@ -55,19 +61,26 @@ class DeliveryWorker:
                 while not stop.is_set():
                     for task in [t for t in in_flight if t.done()]:
                         in_flight.pop(task)
-                    free = self._s.delivery_concurrency - len(in_flight)
+                    free = self._s.delivery_concurrency - self._sending
+                    want = min(free, self._s.delivery_batch_size)
                     claimed: list[Claimed] = []
-                    if free > 0:
-                        claimed = await self._claim(min(free, self._s.delivery_batch_size))
+                    # Refill in batches, not slot by slot: a claim is a commit, so claiming one
+                    # message per finished attempt would cost a transaction per message.
+                    if free >= self._refill or not self._sending:
+                        claimed = await self._claim(want)
                         await self._start(sender, claimed, in_flight)
-                    if claimed and len(in_flight) < self._s.delivery_concurrency:
+                    if claimed and len(claimed) == want:
                         continue  # more may be due right now
-                    waiting = set(in_flight) | {stopping}
-                    timeout = None if len(in_flight) >= self._s.delivery_concurrency else self._s.delivery_poll_seconds
-                    await asyncio.wait(waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                    self._slot_freed.clear()
+                    slot = asyncio.create_task(self._slot_freed.wait())
+                    timeout = None if free < self._refill and self._sending else self._s.delivery_poll_seconds
+                    await asyncio.wait({slot, stopping}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                    slot.cancel()
             finally:
                 stopping.cancel()
                 await self._shut_down(in_flight)
+                self._recorder.close()
+                await recording
         log.info("delivery worker %s stopped", self.name)
 
     async def _claim(self, limit: int) -> list[Claimed]:
@@ -84,6 +97,7 @@ class DeliveryWorker:
             return
         endpoints = await outbox.endpoints(self._sessions, {m.partner_id for m in claimed}, utcnow())
         for message in claimed:
+            self._sending += 1
             task = asyncio.create_task(self._deliver(sender, message, endpoints[message.partner_id]))
             in_flight[task] = message
 
@@ -91,11 +105,14 @@ class DeliveryWorker:
         # Each attempt has its own id: sent as x-request-id and on the attempt's log line.
         attempt_id = request_id.new_request_id()
         request_id.current.set(attempt_id)  # this task's own context: other attempts keep theirs
-        outcome = await sender.send(message, endpoint)
+        try:
+            outcome = await sender.send(message, endpoint)
+        finally:
+            self._sending -= 1
+            self._slot_freed.set()
         decision = self.decide(message, outcome)
         try:
-            kept = await outbox.record(self._sessions, message, outcome, decision, utcnow(), self.name,
-                                       self._disable_after)
+            kept = await self._recorder.record(Result(message, outcome, decision, utcnow()))
         except Exception:  # noqa: BLE001 - the lease expires and another attempt follows
             log.exception("recording an attempt of %s failed", message.id)
             return
@@ -104,9 +121,12 @@ class DeliveryWorker:
             log.warning("lease on %s expired before its result was recorded; result dropped", message.id)
             return
         metrics.observe_delivery(decision.verdict.value.lower(), outcome.duration_ms)
-        log.info("delivery attempt", extra={"request_id": attempt_id, "message_id": message.id, "event_type": message.event_type,
-                                            "status_code": outcome.status_code, "verdict": decision.verdict.value,
-                                            "error": outcome.error, "duration_ms": outcome.duration_ms})
+        # Every attempt is in delivery_attempts; the log carries failures, successes only at DEBUG
+        # (a JSON line per webhook would cost the worker more CPU than the webhook itself).
+        level = logging.DEBUG if decision.verdict is Verdict.DELIVERED else logging.INFO
+        log.log(level, "delivery attempt", extra={"request_id": attempt_id, "message_id": message.id, "event_type": message.event_type,
+                                                   "status_code": outcome.status_code, "verdict": decision.verdict.value,
+                                                   "error": outcome.error, "duration_ms": outcome.duration_ms})
 
     def decide(self, message: Claimed, outcome: AttemptOutcome) -> Decision:
         v = verdict(outcome)

@@ -7,6 +7,8 @@ without its message, nor a message without its referral.
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -34,7 +36,7 @@ from hub.referrals.status import OPEN, REASON_REQUIRED, ReferralStatus, can_move
 
 ReferralResult = Referral | Rejected | Forbidden
 MAX_REFERENCE = 200
-RETRIES_ON_RACE = 3
+RETRIES_ON_RACE = 8
 
 
 class _Abort(Exception):
@@ -162,6 +164,7 @@ class ReferralService:
             except _Abort as abort:
                 return abort.outcome
             except StaleDataError:
+                await asyncio.sleep(random.uniform(0, 0.02))  # de-synchronise the racers
                 continue
             except IntegrityError:
                 break
