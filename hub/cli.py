@@ -268,5 +268,9 @@ def demo(host: str, port: int, data_dir: Path, simulators_port: int) -> None:
     _serve(settings, host, port)
 
 
+from hub.partner_cli import partner  # noqa: E402 - a command group of its own module
+
+main.add_command(partner)
+
 if __name__ == "__main__":
     main()
