@@ -65,7 +65,7 @@ class RemoteJwks:
             # Only signing keys of the accepted families; private parts are never kept.
             keys = [k for k in data.get("keys", []) if k.get("use", "sig") == "sig" and k.get("kty") in {"RSA", "EC"}]
             keyset = KeySet.import_key_set({"keys": keys})
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, TypeError, KeyError) as exc:
+        except (TimeoutError, aiohttp.ClientError, ValueError, TypeError, KeyError) as exc:
             log.warning("JWKS fetch from %s failed: %s", self.url, type(exc).__name__)
             return
         self._keys = keyset

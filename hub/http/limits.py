@@ -22,7 +22,8 @@ class _TooLarge(Exception):
     pass
 
 
-async def _reply(send: Send, status: int, code: str, message: str, headers: list[tuple[bytes, bytes]] = []) -> None:
+async def _reply(send: Send, status: int, code: str, message: str,
+                 headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
     body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
     await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]})
@@ -99,6 +100,6 @@ class RateLimit:
                     reset, _ = self._limiter.get_window_stats(item, key)
                     wait = max(1, math.ceil(reset - time.time()))
                     await _reply(send, 429, "RATE_LIMITED", f"too many requests; retry in {wait} s",
-                                 [(b"retry-after", str(wait).encode())])
+                                 ((b"retry-after", str(wait).encode()),))
                     return
         await self.app(scope, receive, send)

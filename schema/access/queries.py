@@ -9,13 +9,13 @@ import strawberry
 from strawberry.types import Info
 
 from auth.roles import Scope
-from hub.access.audit import MAX_AUDIT_PAGE, AuditEntry as AuditEntryData, SubjectKind
+from hub.access.audit import MAX_AUDIT_PAGE, SubjectKind
+from hub.access.audit import AuditEntry as AuditEntryData
 from schema.access.pii import shown
 from schema.cases.types import PageInfo
+from schema.context import Context
 from schema.errors import HubError
 from schema.permissions import requires
-
-from schema.context import Context
 
 _PREFIX = "audit:"
 

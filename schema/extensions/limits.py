@@ -14,9 +14,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
-    DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, GraphQLField,
-    GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, InlineFragmentNode, OperationDefinitionNode,
-    SelectionSetNode, get_named_type, value_from_ast,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+    value_from_ast,
 )
 from strawberry.extensions import SchemaExtension
 
@@ -63,7 +75,8 @@ class _Walk:
         if configured is not None:
             return configured
         definition = (field_def.extensions or {}).get("strawberry-definition")
-        return int(getattr(definition, "metadata", None) and definition.metadata.get(COST_KEY) or 1)
+        metadata = getattr(definition, "metadata", None) or {}
+        return int(metadata.get(COST_KEY) or 1)
 
     def first(self, node: FieldNode, field_def: GraphQLField) -> int | None:
         arg = field_def.args.get("first")
@@ -134,8 +147,8 @@ class QueryLimiter(SchemaExtension):
         except GraphQLError as error:  # the parser (under ParserCache) raises through the hooks
             self._code_token_limit(error)
             raise
-        for error in getattr(self.execution_context.result, "errors", None) or ():
-            self._code_token_limit(error)
+        for result_error in getattr(self.execution_context.result, "errors", None) or ():
+            self._code_token_limit(result_error)
 
     def _code_token_limit(self, error: GraphQLError) -> None:
         # graphql-core's parser stops at the token limit with a syntax error; say what it is.

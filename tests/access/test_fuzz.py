@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from graphql import GraphQLScalarType
 from graphql.language import StringValueNode
-
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
@@ -19,7 +18,7 @@ from schema import build_schema
 from tests.cases.helpers import RECORD, VILLAGE_A, record_input
 
 LEAKS = re.compile(r"Traceback|File \"|sqlalchemy|sqlite3|asyncpg|SELECT |INSERT |Error\(|Exception\(|"
-                   r"object has no attribute|NoneType|KeyError|TypeError|ValueError", re.I)
+                   r"object has no attribute|NoneType|KeyError|TypeError|ValueError", re.IGNORECASE)
 SIXTEEN = re.compile(r"(?<!\d)\d{16}(?!\d)")
 
 

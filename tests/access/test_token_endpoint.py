@@ -5,7 +5,14 @@ from __future__ import annotations
 import time
 
 from auth.roles import Role, Scope
-from tests.access.helpers import WHO, basic, claims_of, header_of, make_client, token_request
+from tests.access.helpers import (
+    WHO,
+    basic,
+    claims_of,
+    header_of,
+    make_client,
+    token_request,
+)
 
 
 async def test_basic_auth_gets_a_short_lived_rfc9068_token_that_calls_the_api(hub, client):

@@ -13,7 +13,14 @@ import pytest
 from joserfc.jwk import RSAKey
 
 from tests.access.helpers import WHO
-from tests.access.tokens import b64, good_claims, hs256_with_public_key, sign, tamper, unsigned
+from tests.access.tokens import (
+    b64,
+    good_claims,
+    hs256_with_public_key,
+    sign,
+    tamper,
+    unsigned,
+)
 
 
 async def _status(client, token: str) -> tuple[int, str]:
