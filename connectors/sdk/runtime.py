@@ -81,9 +81,14 @@ class ConnectorRuntime:
     def http(self) -> Http:
         return Http(self._session, self.settings.base_url, self.auth)
 
-    async def load_many(self, keys: Iterable[str]) -> dict[str, ConnectorRecord | None]:
+    async def load_many(
+        self, keys: Iterable[str], *, deadline: float | None = None
+    ) -> dict[str, ConnectorRecord | None]:
         """Records for `keys` (None = not found), at most one upstream load per call.
 
+        `deadline` (event-loop time) ends the load earlier than the connector's timeout:
+        the hub sets it to the request's start plus that timeout, so a hanging system
+        delays the response by its timeout at most, however late in the query it is called.
         Raises `ConnectorUnavailable` on timeout, upstream error or open breaker.
         """
         wanted = list(dict.fromkeys(keys))
@@ -99,9 +104,14 @@ class ConnectorRuntime:
             return result
         if not self.settings.enabled:
             raise ConnectorUnavailable(self.name, "disabled")
+        timeout = self.settings.timeout
+        if deadline is not None:
+            timeout = min(timeout, deadline - asyncio.get_running_loop().time())
+            if timeout <= 0:  # the caller's time is up: not the upstream's failure
+                raise ConnectorUnavailable(self.name, "timeout")
         if not self.breaker.allow():
             raise ConnectorUnavailable(self.name, "circuit_open")
-        fetched = await self._load_upstream(misses)
+        fetched = await self._load_upstream(misses, timeout)
         now = datetime.now(UTC)
         for key in misses:
             record = fetched.get(key)
@@ -114,25 +124,27 @@ class ConnectorRuntime:
                 result[key] = record
         return {key: result[key] for key in wanted}
 
-    async def batch_load(self, keys: Sequence[str]) -> list[ConnectorRecord | None | ConnectorUnavailable]:
+    async def batch_load(
+        self, keys: Sequence[str], deadline: float | None = None
+    ) -> list[ConnectorRecord | None | ConnectorUnavailable]:
         """A DataLoader `load_fn`: values in key order; on failure every key gets the error.
 
         strawberry's DataLoader raises an Exception value at the `load()` of its key, so
         each field resolver sees `ConnectorUnavailable` and only that field is nulled.
         """
         try:
-            found = await self.load_many(keys)
+            found = await self.load_many(keys, deadline=deadline)
         except ConnectorUnavailable as exc:
             return [exc] * len(keys)
         return [found[key] for key in keys]
 
-    async def _load_upstream(self, keys: list[str]) -> Mapping[str, ConnectorRecord]:
+    async def _load_upstream(self, keys: list[str], timeout: float) -> Mapping[str, ConnectorRecord]:
         http = self.http()
         started = time.perf_counter()
         outcome = "cancelled"  # stays so only if the caller's task is cancelled mid-load
         found: Mapping[str, ConnectorRecord] = {}
         try:
-            async with asyncio.timeout(self.settings.timeout):
+            async with asyncio.timeout(timeout):
                 found = await self._with_retries(keys, http)
             outcome = "ok"
         except TimeoutError:

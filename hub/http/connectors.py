@@ -24,6 +24,7 @@ from connectors.sdk import (
     build_runtimes,
     discover,
     log_call,
+    validate_connector_class,
 )
 from hub.observability.request_id import outbound_trace_config
 
@@ -61,7 +62,10 @@ class ConnectorRegistry:
         `settings` overrides a connector's settings by name (tests, the demo); the
         others come from the environment. `hooks` see every upstream call (logs, metrics).
         """
-        found = dict(classes) if classes is not None else discover()
+        if classes is None:
+            found = discover()
+        else:  # given classes (tests, embedding) are held to the same contract as entry points
+            found = {name: validate_connector_class(cls, expected_name=name) for name, cls in classes.items()}
         # The pool is shared by every connector; per-connector timeouts bound each call.
         # Its trace config sends the current request's id upstream as x-request-id.
         session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100, limit_per_host=20),

@@ -8,24 +8,32 @@ keys asked twice in one request (a person who is also a case subject) are fetche
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Awaitable
 from typing import Any
 
-from connectors.sdk import ConnectorRecord, ConnectorRuntime
 from strawberry.dataloader import DataLoader
+
+from connectors.sdk import ConnectorRecord, ConnectorRuntime
 
 
 class ConnectorLoaders:
     def __init__(self, runtimes: dict[str, ConnectorRuntime]) -> None:
         self._runtimes = runtimes
         self._loaders: dict[str, DataLoader[str, ConnectorRecord | None]] = {}
+        # Each connector's timeout counts from the start of the request, not from the
+        # moment the query reaches its field: the response waits for it that long at most.
+        self._started = asyncio.get_running_loop().time()
         # household id -> its screening, evaluated once however many fields ask for it
         self.screenings: dict[str, asyncio.Future[Any]] = {}
 
-    def load(self, connector: str, key: str) -> asyncio.Future[ConnectorRecord | None]:
+    def load(self, connector: str, key: str) -> Awaitable[ConnectorRecord | None]:
         """The record for `key` (None: not found); raises `connectors.sdk.ConnectorUnavailable`."""
         loader = self._loaders.get(connector)
         if loader is None:
             # `batch_load` answers the ConnectorUnavailable value for every key of a failed
             # batch; DataLoader raises it at each key's `load`, so each field fails alone.
-            loader = self._loaders[connector] = DataLoader(load_fn=self._runtimes[connector].batch_load)
+            runtime = self._runtimes[connector]
+            loader = self._loaders[connector] = DataLoader(
+                load_fn=functools.partial(runtime.batch_load, deadline=self._started + runtime.settings.timeout))
         return loader.load(key)

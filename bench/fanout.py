@@ -1,0 +1,200 @@
+"""Connector fan-out: the unified case graph query with live simulators vs. from cache.
+
+    .venv/bin/python bench/fanout.py [--cases 50] [--rounds 40] [--latency-ms 20]
+
+A fresh SQLite database gets the demo households (4 members each); the simulators run at a
+fixed latency, one `slrt-hub simulators` process per connector. Two hubs read the same database: one with every
+connector's cache off (each query calls the five systems), one whose cache was warmed
+(the baseline: the same query, no upstream call). Rounds alternate between them, so both
+see the same machine noise. The query goes through the real ASGI app (httpx in process).
+Target (SPEC 11): p50(live) - p50(cached) <= 1.3 x latency, with 5 upstream calls a query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+# Run as a script, bench/ is first on sys.path, where bench/statistics.py would shadow the
+# standard library's `statistics` (the connector runtime uses it): import from the root.
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
+
+import aiohttp
+import httpx
+
+from auth.roles import Role
+from connectors.sdk import ConnectorSettings, discover
+from connectors.simulators import SIMULATORS
+from hub.asgi import create_app
+from hub.container import Hub
+from hub.db.migrate import upgrade_async
+from hub.demo.seed import seed_demo
+from hub.settings import Settings
+
+QUERY = """
+query CaseGraph($first: Int!) {
+  cases(first: $first) { edges { node {
+    number
+    household {
+      kkNumber address
+      welfare { inDtsen decile programmes source cached }
+      housing { habitable conditionScore bspsYear source }
+      members {
+        nik name birthDate
+        civilRegistry { nikMatch registeredName source fetchedAt }
+        healthCoverage { active segment source }
+        education { enrolled level source }
+      }
+    }
+    suggestedReferrals { programme subject rule facts { name value } }
+  } } }
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _wait_for(url: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(600):
+            try:
+                async with session.get(url) as r:
+                    if r.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def _calls(bases: dict[str, str]) -> int:
+    async with aiohttp.ClientSession() as session:
+        total = 0
+        for name, base in bases.items():
+            async with session.get(f"{base}/{name}/_stats") as r:
+                total += (await r.json())["calls"]
+        return total
+
+
+def _connectors(bases: dict[str, str], cache_ttl: float) -> dict[str, ConnectorSettings]:
+    return {name: cls.settings_class.for_connector(name, base_url=f"{bases[name]}/{name}", cache_ttl=cache_ttl,
+                                                   timeout=5.0, rate_limit=1000)
+            for name, cls in discover().items()}
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+
+
+async def bench(cases: int, rounds: int, latency_ms: float) -> None:
+    # `slrt-hub simulators` as a deployment runs it, one process per connector so that the
+    # simulators' own work (200 synthetic records a call) runs in parallel, like five systems
+    bases, processes = {}, []
+    for name in SIMULATORS:
+        port = _free_port()
+        processes.append(await asyncio.create_subprocess_exec(
+            str(Path(sys.executable).with_name("slrt-hub")), "simulators", "--port", str(port),
+            "--latency-ms", str(latency_ms), stdout=asyncio.subprocess.DEVNULL))
+        bases[name] = f"http://127.0.0.1:{port}"
+    try:
+        for base in bases.values():
+            await _wait_for(f"{base}/")
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", data_dir=Path(tmp),
+                                public_url="http://bench.test", rate_limit="100000/minute",
+                                query_max_cost=1_000_000)
+            await upgrade_async(settings.database_url)
+            live = await Hub.start(settings, connector_settings=_connectors(bases, cache_ttl=0))
+            cached = await Hub.start(settings, connector_settings=_connectors(bases, cache_ttl=3600))
+            try:
+                await seed_demo(live.cases, live.areas, per_village=-(-cases // 9))
+                await _measure(live, cached, settings, bases, cases, rounds, latency_ms)
+            finally:
+                await live.close()
+                await cached.close()
+    finally:
+        for process in processes:
+            process.terminate()
+            await process.wait()
+
+
+async def _measure(live: Hub, cached: Hub, settings: Settings, bases: dict[str, str], cases: int, rounds: int,
+                   latency_ms: float) -> None:
+    clients = {}
+    for label, hub in (("live", live), ("cached", cached)):
+        token = hub.issuer.issue(subject="bench", role=Role.FRONT_OFFICE, area="3275")
+        clients[label] = (httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(settings, hub)),
+                                            base_url="http://bench.test",
+                                            headers={"authorization": f"Bearer {token}"}), hub)
+
+    async def once(label: str) -> tuple[float, dict[str, Any]]:
+        client, _ = clients[label]
+        started = time.perf_counter()
+        response = await client.post("/graphql", json={"query": QUERY, "variables": {"first": cases}})
+        elapsed = time.perf_counter() - started
+        body = response.json()
+        if response.status_code != 200 or body.get("errors"):
+            raise RuntimeError(f"{label} query failed: {str(body)[:500]}")
+        return elapsed, body
+
+    _, body = await once("cached")  # warms the cache and checks the shape
+    members = sum(len(e["node"]["household"]["members"]) for e in body["data"]["cases"]["edges"])
+    for label in ("live", "cached"):  # warm-up: imports, parser and validation caches
+        for _ in range(3):
+            await once(label)
+    times: dict[str, list[float]] = {"live": [], "cached": []}
+    calls: dict[str, int] = {"live": 0, "cached": 0}
+    # how long the systems themselves took, as the hub saw it: the slowest call of each query
+    durations: list[float] = []
+    for runtime in live.connectors.runtimes.values():
+        runtime.hooks.append(lambda record: durations.append(record.duration))
+    slowest: list[float] = []
+    for _ in range(rounds):
+        for label in ("live", "cached"):
+            before = await _calls(bases)
+            durations.clear()
+            elapsed, _ = await once(label)
+            if label == "live":
+                slowest.append(max(durations))
+            calls[label] += await _calls(bases) - before
+            times[label].append(elapsed)
+    for client, _ in clients.values():
+        await client.aclose()
+
+    print(f"\nunified case graph: {len(body['data']['cases']['edges'])} cases, {members} members, "
+          f"5 connectors, simulators at {latency_ms:.0f} ms, {rounds} rounds each (interleaved)\n")
+    print(f"{'variant':<34}{'p50 ms':>9}{'p95 ms':>9}{'upstream calls/query':>22}")
+    for label, name in (("cached", "every connector from cache (base)"), ("live", "live simulators")):
+        print(f"{name:<34}{_pct(times[label], 0.5):>9.1f}{_pct(times[label], 0.95):>9.1f}"
+              f"{calls[label] / rounds:>22.1f}")
+    added = _pct(times["live"], 0.5) - _pct(times["cached"], 0.5)
+    paired = _pct([a - b for a, b in zip(times["live"], times["cached"], strict=True)], 0.5)
+    target = 1.3 * latency_ms
+    print(f"slowest upstream call of a live query (request to parsed records, as the hub saw it): "
+          f"p50 {_pct(slowest, 0.5):.1f} ms")
+    print(f"\np50(live) - p50(cached): {added:.1f} ms; median of per-round differences: {paired:.1f} ms "
+          f"(target <= {target:.1f} ms: {'met' if added <= target else 'NOT met'})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    args = parser.parse_args()
+    asyncio.run(bench(args.cases, args.rounds, args.latency_ms))
+
+
+if __name__ == "__main__":
+    main()
