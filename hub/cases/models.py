@@ -52,6 +52,9 @@ class Case(Base):
         Index("ix_cases_village_created", "village_code", "created_at", "id"),
         Index("ix_cases_district_created", "district_code", "created_at", "id"),
         Index("ix_cases_regency_created", "regency_code", "created_at", "id"),
+        # A page of one status in a district or village is one index range (migration 0004).
+        Index("ix_cases_district_status_created", "district_code", "status", "created_at", "id"),
+        Index("ix_cases_village_status_created", "village_code", "status", "created_at", "id"),
     )
 
 
