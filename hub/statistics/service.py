@@ -6,11 +6,13 @@ with the number of groups, not the number of cases.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auth.principal import Actor
@@ -72,45 +74,59 @@ class StatisticsService:
     async def compute(self, actor: Actor, period: Period, now: datetime) -> Statistics:
         where = and_(*self._conditions(actor, period))
         stats = Statistics()
-        async with self._sessions() as s:
-            for column, target in ((Case.status, stats.by_status), (Case.channel, stats.by_channel),
-                                   (Case.village_code, stats.by_village)):
-                rows = await s.execute(select(column, func.count()).where(where).group_by(column))
-                target.update({_key(k): int(n) for k, n in rows})
-            stats.total = sum(stats.by_status.values())
-            stats.resolved = sum(stats.by_status.get(s.value, 0) for s in RESOLVED)
-            sectors = await s.execute(select(CaseSector.sector, func.count())
-                                      .join(Case, Case.id == CaseSector.case_id).where(where)
-                                      .group_by(CaseSector.sector))
-            stats.by_sector = {_key(k): int(n) for k, n in sectors}
+        breach = self._breach_condition(now)
+        # One scan for the three breakdowns (at most statuses × channels × villages groups),
+        # summed below: three GROUP BYs read the cases three times.
+        breakdown = (select(Case.status, Case.channel, Case.village_code, func.count())
+                     .where(where).group_by(Case.status, Case.channel, Case.village_code))
+        # Sector counts and sector SLA breaches from one join.
+        sectors = (select(CaseSector.sector, func.count(), func.sum(case((breach, 1), else_=0)))
+                   .join(Case, Case.id == CaseSector.case_id).where(where).group_by(CaseSector.sector))
+        to_referral = select(days(seconds_between(Case.referred_at, Case.submitted_at))).where(
+            where, Case.referred_at.is_not(None), Case.submitted_at.is_not(None))
+        # Completion times grouped once and joined: a correlated subquery per referral took
+        # 2.5 of the 6 s this needed over 100,000 cases (docs/scaling.md).
+        completed = (select(ReferralHistory.referral_id, func.min(ReferralHistory.at).label("at"))
+                     .where(ReferralHistory.to_status == ReferralStatus.COMPLETED)
+                     .group_by(ReferralHistory.referral_id).subquery("completed"))
+        to_completion = (select(days(seconds_between(completed.c.at, Referral.created_at)))
+                         .join(completed, completed.c.referral_id == Referral.id)
+                         .join(Case, Case.id == Referral.case_id)
+                         .where(where, Referral.status == ReferralStatus.COMPLETED))
+        by_partner = (select(Partner.name, Referral.status, func.count())
+                      .join(Partner, Partner.id == Referral.partner_id)
+                      .join(Case, Case.id == Referral.case_id).where(where)
+                      .group_by(Partner.name, Referral.status))
+        # A semi-join, not COUNT(DISTINCT) over the case × sector join: no sort of every id.
+        breached_cases = select(func.count()).select_from(Case).where(
+            where, exists().where(CaseSector.case_id == Case.id, breach))
 
-            to_referral = select(days(seconds_between(Case.referred_at, Case.submitted_at))).where(
-                where, Case.referred_at.is_not(None), Case.submitted_at.is_not(None))
-            stats.median_days_submission_to_referral = _float(await s.scalar(median_of(to_referral)))
+        async def rows(stmt: Select[Any]) -> list[Any]:
+            async with self._sessions() as s:
+                return list((await s.execute(stmt)).all())
 
-            completed_at = (select(func.min(ReferralHistory.at))
-                            .where(ReferralHistory.referral_id == Referral.id,
-                                   ReferralHistory.to_status == ReferralStatus.COMPLETED)
-                            .scalar_subquery())
-            to_completion = (select(days(seconds_between(completed_at, Referral.created_at)))
-                             .join(Case, Case.id == Referral.case_id)
-                             .where(where, Referral.status == ReferralStatus.COMPLETED))
-            stats.median_days_referral_to_completion = _float(await s.scalar(median_of(to_completion)))
+        async def scalar(stmt: Select[Any]) -> Any:
+            async with self._sessions() as s:
+                return await s.scalar(stmt)
 
-            by_partner = await s.execute(select(Partner.name, Referral.status, func.count())
-                                         .join(Partner, Partner.id == Referral.partner_id)
-                                         .join(Case, Case.id == Referral.case_id).where(where)
-                                         .group_by(Partner.name, Referral.status))
-            stats.referrals_by_partner = {(name, _key(st)): int(n) for name, st, n in by_partner}
-
-            breach = self._breach_condition(now)
-            breaches = await s.execute(select(CaseSector.sector, func.count())
-                                       .join(Case, Case.id == CaseSector.case_id)
-                                       .where(where, breach).group_by(CaseSector.sector))
-            stats.sla_breaches_by_sector = {_key(k): int(n) for k, n in breaches}
-            stats.sla_breached_cases = int(await s.scalar(
-                select(func.count(distinct(Case.id))).join(CaseSector, CaseSector.case_id == Case.id)
-                .where(where, breach)) or 0)
+        # The aggregates are independent: each on its own connection, PostgreSQL runs them at
+        # once (a backend each), so the answer takes about the longest of them, not the sum.
+        groups, per_sector, referral_days, completion_days, partners, breached = await asyncio.gather(
+            rows(breakdown), rows(sectors), scalar(median_of(to_referral)), scalar(median_of(to_completion)),
+            rows(by_partner), scalar(breached_cases))
+        for status, channel, village, n in groups:
+            for target, k in ((stats.by_status, status), (stats.by_channel, channel), (stats.by_village, village)):
+                target[_key(k)] = target.get(_key(k), 0) + int(n)
+        stats.total = sum(stats.by_status.values())
+        stats.resolved = sum(stats.by_status.get(s.value, 0) for s in RESOLVED)
+        for k, n, in_breach in per_sector:
+            stats.by_sector[_key(k)] = int(n)
+            if in_breach:
+                stats.sla_breaches_by_sector[_key(k)] = int(in_breach)
+        stats.median_days_submission_to_referral = _float(referral_days)
+        stats.median_days_referral_to_completion = _float(completion_days)
+        stats.referrals_by_partner = {(name, _key(st)): int(n) for name, st, n in partners}
+        stats.sla_breached_cases = int(breached or 0)
         return stats
 
     def _breach_condition(self, now: datetime) -> ColumnElement[bool]:
