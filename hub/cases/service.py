@@ -96,10 +96,6 @@ class CaseService:
             members = set((await session.scalars(select(Person.nik).where(Person.household_id == case.household_id))).all())
             if errors := check_update(cmd, members):
                 return Rejected(errors)
-            if cmd.complaint is not None:
-                case.complaint = cmd.complaint.strip()
-            if cmd.priority is not None:
-                case.priority = cmd.priority
             if cmd.sectors is not None:
                 await session.execute(delete(CaseSector).where(CaseSector.case_id == case.id))
                 session.add_all(CaseSector(case_id=case.id, sector=s) for s in dict.fromkeys(cmd.sectors))
@@ -109,6 +105,11 @@ class CaseService:
                 await session.execute(delete(CaseSubject).where(CaseSubject.case_id == case.id))
                 session.add_all(CaseSubject(case_id=case.id, person_id=ids[n], position=i)
                                 for i, n in enumerate(cmd.subject_niks))
+            # After the statements above, which autoflush: one UPDATE, one version step.
+            if cmd.complaint is not None:
+                case.complaint = cmd.complaint.strip()
+            if cmd.priority is not None:
+                case.priority = cmd.priority
             return None
 
         return await self._move(actor, case_id, Action.UPDATE, None, apply=apply)
@@ -135,10 +136,12 @@ class CaseService:
         async def apply(session: AsyncSession, case: Case) -> Rejected | None:
             if not cmd.sectors:
                 return Rejected([invalid("Name at least one sector", "input", "sectors")])
-            case.priority = cmd.priority
-            case.analysis_note = cmd.note.strip()
+            # The DELETE autoflushes pending changes: run it before touching the case, so the
+            # review is one UPDATE and one version step, like every other transition.
             await session.execute(delete(CaseSector).where(CaseSector.case_id == case.id))
             session.add_all(CaseSector(case_id=case.id, sector=s) for s in dict.fromkeys(cmd.sectors))
+            case.priority = cmd.priority
+            case.analysis_note = cmd.note.strip()
             return None
 
         return await self._move(actor, case_id, Action.REVIEW, cmd.note, note_field="input.note", apply=apply)
