@@ -183,3 +183,8 @@ class _Auth:
         if self._inner is None:
             self._inner = BearerAuthentication(self.app, self.holder["hub"].verifier, allow_graphiql=self.debug)
         await self._inner(scope, receive, send)
+
+
+def app_from_environment() -> Starlette:
+    """For uvicorn's ``factory`` mode, which several worker processes need: settings from SLRT_*."""
+    return create_app(Settings())

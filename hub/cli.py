@@ -49,17 +49,24 @@ def db_upgrade() -> None:
 @main.command(help="Serve the API and, unless SLRT_DELIVERY_EMBEDDED=false, a delivery worker.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    _serve(_settings(), host, port)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="API processes on the port (each with its own pool and, if embedded, delivery worker)")
+def serve(host: str, port: int, workers: int) -> None:
+    _serve(_settings(), host, port, workers)
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from hub.asgi import create_app
     from hub.observability.logs import configure_logging
 
     configure_logging()
+    if workers > 1:
+        # uvicorn starts each worker process from an import string; they read SLRT_* themselves.
+        uvicorn.run("hub.asgi:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                    log_config=None, access_log=False)
+        return
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
 
 
@@ -195,6 +202,27 @@ def report(area: str | None, from_: Any, to: Any, out: str) -> None:
     stats = asyncio.run(compute())
     with click.open_file(out, "w") as fh:
         write_csv(stats, fh)
+
+
+@main.command(help="Load a synthetic caseload (valid NIK/KK, a year of cases, events, referrals) in bulk.")
+@click.option("--households", required=True, type=click.IntRange(min=1), help="households to add")
+@click.option("--cases", required=True, type=click.IntRange(min=0), help="cases to add, created over the past year")
+@click.option("--seed", "rng_seed", default=2026, show_default=True, type=int, help="random seed (same seed, same data)")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(min=1, max=32),
+              help="processes generating and writing in parallel (PostgreSQL)")
+def seed(households: int, cases: int, rng_seed: int, jobs: int) -> None:
+    from hub.db.base import utcnow
+    from hub.seed.run import seed_caseload
+
+    settings = _settings()
+    try:
+        done = asyncio.run(seed_caseload(settings.database_url, settings.regency_code, households, cases,
+                                         seed=rng_seed, now=utcnow(), jobs=jobs,
+                                         progress=lambda line: click.echo(line, err=True)))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"added {done.households:,} households, {done.persons:,} persons, {done.cases:,} cases, "
+               f"{done.events:,} events, {done.referrals:,} referrals in {done.seconds:.1f} s")
 
 
 @main.command(help="Print the GraphQL schema (SDL), with a field per enabled connector.")
