@@ -18,8 +18,9 @@ from joserfc.jwk import KeySet, RSAKey
 class KeyStore:
     def __init__(self, directory: Path) -> None:
         self._dir = directory
-        self._stamp: float = -1.0
+        self._stamp: int = -1
         self._keys: list[RSAKey] = []
+        self._public = KeySet([])
 
     @property
     def directory(self) -> Path:
@@ -47,9 +48,11 @@ class KeyStore:
         return sorted(self._dir.glob("*.json")) if self._dir.is_dir() else []
 
     def _load(self) -> list[RSAKey]:
-        stamp = self._dir.stat().st_mtime if self._dir.is_dir() else 0.0
+        # One stat per call; keys are parsed again only when the folder changed (a rotation).
+        stamp = self._dir.stat().st_mtime_ns if self._dir.is_dir() else 0
         if stamp != self._stamp:
             self._keys = [RSAKey.import_key(json.loads(p.read_text())) for p in self._files()]
+            self._public = KeySet([RSAKey.import_key(k.as_dict(private=False)) for k in self._keys])
             self._stamp = stamp
         return self._keys
 
@@ -60,7 +63,8 @@ class KeyStore:
         return keys[-1]  # kids sort by creation time
 
     def public_keyset(self) -> KeySet:
-        return KeySet([RSAKey.import_key(k.as_dict(private=False)) for k in self._load()])
+        self._load()
+        return self._public
 
     def jwks(self) -> dict[str, object]:
         return {"keys": [k.as_dict(private=False) for k in self._load()]}
