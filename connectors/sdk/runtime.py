@@ -23,11 +23,21 @@ from datetime import UTC, datetime
 
 import aiohttp
 from aiolimiter import AsyncLimiter
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
 
 from connectors.sdk.auth import auth_from_settings
 from connectors.sdk.contract import Connector
-from connectors.sdk.errors import ConnectorUnavailable, TransientUpstreamError, UpstreamError, malformed
+from connectors.sdk.errors import (
+    ConnectorUnavailable,
+    TransientUpstreamError,
+    UpstreamError,
+    malformed,
+)
 from connectors.sdk.http import Http, OutboundAuth
 from connectors.sdk.records import ConnectorRecord, stamped
 from connectors.sdk.runtime_breaker import BreakerState, CircuitBreaker
@@ -151,7 +161,7 @@ class ConnectorRuntime:
             outcome = "timeout"
         except UpstreamError as exc:
             outcome = exc.reason
-        except Exception as exc:  # a bug in the connector: its field fails, not the query
+        except Exception as exc:  # noqa: BLE001 - a bug in the connector: its field fails, not the query
             outcome = "connector_error"
             # the type only: an exception message may quote upstream data (NIKs, names)
             log.warning("connector %s raised %s", self.name, type(exc).__name__)
@@ -202,7 +212,7 @@ class ConnectorRuntime:
         for hook in self.hooks:
             try:
                 hook(record)
-            except Exception:  # a broken metrics hook must not break the query
+            except Exception:  # noqa: BLE001, S110 - a broken metrics hook must not break the query
                 pass
 
     async def check_health(self) -> bool:
