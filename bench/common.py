@@ -12,8 +12,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
-# bench/statistics.py would shadow the standard library's `statistics` for every import
-# after this one: this folder goes to the end of the path, the project to the front.
+# Scripts run from bench/ import the project from its root, and this folder's modules
+# last, so none of them can shadow a standard-library module.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
 sys.path.insert(0, str(ROOT))
 

@@ -28,8 +28,7 @@ from aiohttp import web
 from sqlalchemy import delete, func, insert, select, text
 
 ROOT = Path(__file__).resolve().parents[1]
-# Run as a script, bench/ would come first on the path and its modules shadow the standard
-# library's (bench/statistics.py); the project root takes its place.
+# Run as a script, bench/ would come first on the path; the project root takes its place.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from auth.principal import Actor  # noqa: E402

@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-# Run as a script, bench/ is first on sys.path, where bench/statistics.py would shadow the
-# standard library's `statistics` (the connector runtime uses it): import from the root.
+# Run as a script, bench/ is first on sys.path: import the project from its root first.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
 import aiohttp

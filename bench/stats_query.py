@@ -1,6 +1,6 @@
 """Monitoring figures over 100,000 cases, next to a plain count of the same table.
 
-    python bench/statistics.py --database-url postgresql+asyncpg://postgres@127.0.0.1:55445/slrt_100k
+    python bench/stats_query.py --database-url postgresql+asyncpg://postgres@127.0.0.1:55445/slrt_100k
 
 The database is migrated and, when empty, seeded with 100,000 cases (`slrt-hub seed`'s
 generator). Rows, interleaved round by round: `SELECT count(*) FROM cases` (the floor any
