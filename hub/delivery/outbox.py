@@ -13,15 +13,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, String, and_, cast, column, exists, func, insert, or_, select, update, values
+from sqlalchemy import DateTime, String, and_, cast, column, exists, func, insert, select, update, values
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from hub.delivery.models import DeliveryAttempt, DeliveryMessage, DeliveryState
+from hub.delivery.models import PENDING_STATES, DeliveryAttempt, DeliveryMessage, DeliveryState
 from hub.delivery.policy import AttemptOutcome, Verdict
 from hub.referrals.models import Partner, Referral
 
 M = DeliveryMessage
-WAITING = (DeliveryState.QUEUED, DeliveryState.RETRYING)
 MAX_BODY_KEPT = 1024
 
 
@@ -55,13 +54,14 @@ class Endpoint:
 async def claim(sessions: async_sessionmaker[AsyncSession], limit: int, lease: timedelta,
                 now: datetime) -> list[Claimed]:
     t, token = M.__table__, uuid.uuid4().hex
-    due = or_(and_(t.c.state.in_(WAITING), t.c.next_attempt_at <= now),
-              and_(t.c.state == DeliveryState.SENDING, t.c.lease_expires_at < now))
+    # A SENDING message is due again when its lease has run out (its next_attempt_at is the lease's end).
+    due = and_(t.c.state.in_(PENDING_STATES), t.c.next_attempt_at <= now)
     active = exists().where(Partner.id == t.c.partner_id, Partner.active.is_(True))
     pick = (select(t.c.id).where(due, active).order_by(t.c.next_attempt_at).limit(limit)
             .with_for_update(skip_locked=True, of=t))
     stmt = (update(t).where(t.c.id.in_(pick.scalar_subquery()))
-            .values(state=DeliveryState.SENDING, lease_token=token, lease_expires_at=now + lease, updated_at=now)
+            .values(state=DeliveryState.SENDING, lease_token=token, lease_expires_at=now + lease,
+                    next_attempt_at=now + lease, updated_at=now)
             .returning(t.c.id, t.c.partner_id, t.c.event_type, t.c.body, t.c.attempts, t.c.round_start))
     async with sessions() as session, session.begin():
         rows = (await (await session.connection()).execute(stmt)).all()

@@ -45,6 +45,7 @@ class DeliveryWorker:
         self._lease = timedelta(seconds=settings.delivery_lease_seconds)
         self._disable_after = timedelta(hours=settings.partner_disable_after_hours)
         self._refill = max(1, min(settings.delivery_batch_size, settings.delivery_concurrency) // 2)
+        self._endpoint_cache: dict[str, tuple[Endpoint, float]] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set, then shut down gracefully."""
@@ -95,11 +96,21 @@ class DeliveryWorker:
     async def _start(self, sender: Sender, claimed: list[Claimed], in_flight: dict[asyncio.Task[None], Claimed]) -> None:
         if not claimed:
             return
-        endpoints = await outbox.endpoints(self._sessions, {m.partner_id for m in claimed}, utcnow())
+        endpoints = await self._endpoints({m.partner_id for m in claimed})
         for message in claimed:
             self._sending += 1
             task = asyncio.create_task(self._deliver(sender, message, endpoints[message.partner_id]))
             in_flight[task] = message
+
+    async def _endpoints(self, partner_ids: set[str]) -> dict[str, Endpoint]:
+        # Kept for a second: a claim then costs one query, not two, and a new URL or a
+        # rotated secret is still in use within a second.
+        now = asyncio.get_running_loop().time()
+        stale = {p for p in partner_ids if p not in self._endpoint_cache or self._endpoint_cache[p][1] < now - 1.0}
+        if stale:
+            for pid, endpoint in (await outbox.endpoints(self._sessions, stale, utcnow())).items():
+                self._endpoint_cache[pid] = (endpoint, now)
+        return {p: self._endpoint_cache[p][0] for p in partner_ids}
 
     async def _deliver(self, sender: Sender, message: Claimed, endpoint: Endpoint) -> None:
         # Each attempt has its own id: sent as x-request-id and on the attempt's log line.

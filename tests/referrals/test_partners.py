@@ -53,11 +53,13 @@ async def test_after_rotation_old_and_new_secret_both_sign_during_the_grace_peri
     await wait_for(in_state(hub, DeliveryState.DELIVERED))
     assert receiver.received[0].verified_with == [0, 1]
     assert len(receiver.received[0].signature.split(" ")) == 2
+    await w.stop()
     # Once the grace period is over only the new secret signs.
     async with hub.sessions.begin() as s:
         p = await s.get(Partner, partner["partner"]["id"])
         p.previous_secret_until = utcnow() - timedelta(seconds=1)
     await refer(as_role, flow)
+    w = worker()
     await wait_for(in_state(hub, DeliveryState.DELIVERED, 2))
     await w.stop()
     assert receiver.received[1].verified_with == [1]

@@ -90,8 +90,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_messages'))
     )
     with op.batch_alter_table('delivery_messages', schema=None) as batch_op:
-        batch_op.create_index('ix_delivery_messages_due', ['state', 'next_attempt_at'], unique=False)
-        batch_op.create_index('ix_delivery_messages_lease', ['state', 'lease_expires_at'], unique=False)
+        batch_op.create_index('ix_delivery_messages_due', ['next_attempt_at'], unique=False,
+                              sqlite_where=sa.text("state IN ('QUEUED', 'RETRYING', 'SENDING')"),
+                              postgresql_where=sa.text("state IN ('QUEUED', 'RETRYING', 'SENDING')"))
         batch_op.create_index(batch_op.f('ix_delivery_messages_referral_id'), ['referral_id'], unique=False)
 
     op.create_table('referral_history',
@@ -140,7 +141,6 @@ def downgrade() -> None:
     op.drop_table('referral_history')
     with op.batch_alter_table('delivery_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delivery_messages_referral_id'))
-        batch_op.drop_index('ix_delivery_messages_lease')
         batch_op.drop_index('ix_delivery_messages_due')
 
     op.drop_table('delivery_messages')
