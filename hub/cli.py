@@ -72,13 +72,13 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
 
 @main.command(help="Deliver referral webhooks from the outbox until SIGTERM/SIGINT (then shut down gracefully).")
 def worker() -> None:
-    from hub.delivery.runner import run_worker
+    from hub.delivery.runner import run_in_loop, run_worker
     from hub.observability.logs import configure_logging
     from hub.observability.worker_metrics import with_worker_metrics
 
     configure_logging()
     settings = _settings()
-    asyncio.run(with_worker_metrics(settings, run_worker(settings)))
+    run_in_loop(with_worker_metrics(settings, run_worker(settings)))
 
 
 @main.command(help="Print an access token from the built-in issuer, for development and demos.")

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, String, and_, cast, column, exists, func, insert, select, update, values
+from sqlalchemy import DateTime, String, and_, cast, column, exists, func, insert, select, text, update, values
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from hub.delivery.models import PENDING_STATES, DeliveryAttempt, DeliveryMessage, DeliveryState
@@ -64,7 +64,9 @@ async def claim(sessions: async_sessionmaker[AsyncSession], limit: int, lease: t
                     next_attempt_at=now + lease, updated_at=now)
             .returning(t.c.id, t.c.partner_id, t.c.event_type, t.c.body, t.c.attempts, t.c.round_start))
     async with sessions() as session, session.begin():
-        rows = (await (await session.connection()).execute(stmt)).all()
+        conn = await session.connection()
+        await _no_fsync_wait(conn)
+        rows = (await conn.execute(stmt)).all()
     return [Claimed(r.id, r.partner_id, r.event_type, r.body, r.attempts, r.round_start, token) for r in rows]
 
 
@@ -121,6 +123,7 @@ async def record_many(sessions: async_sessionmaker[AsyncSession], results: list[
     """
     async with sessions() as session, session.begin():
         conn = await session.connection()
+        await _no_fsync_wait(conn)
         changes = [_change(r) for r in results]
         if conn.dialect.name == "postgresql":
             numbers = await _update_at_once(conn, changes)
@@ -138,6 +141,17 @@ async def record_many(sessions: async_sessionmaker[AsyncSession], results: list[
                           key=lambda r: r.at)
             await _track_endpoint(conn, partner_id, mine, disable_after)
     return set(numbers)
+
+
+async def _no_fsync_wait(conn: AsyncConnection) -> None:
+    """Commit transport bookkeeping without waiting for the WAL flush (PostgreSQL).
+
+    Safe for at-least-once delivery: if the database crashes and forgets a claim or a
+    recorded attempt, the message is simply due again and goes out once more under the same
+    webhook-id. The referral and its message themselves are written with a durable commit.
+    """
+    if conn.dialect.name == "postgresql":
+        await conn.execute(text("SET LOCAL synchronous_commit = off"))
 
 
 def _change(r: Result) -> dict[str, object]:
