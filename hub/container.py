@@ -93,7 +93,7 @@ class Hub:
                    case_reader=CaseReader(sessions), people=PeopleReader(sessions),
                    keys=keys, issuer=issuer, verifier=verifier,
                    clients=ClientRegistry(sessions), audit=AuditLog(sessions), jwks=jwks,
-                   **_referral_services(settings, sessions, areas))
+                   **_referral_services(settings, sessions, events, areas))
 
     async def close(self) -> None:
         await self.connectors.close()
@@ -103,10 +103,10 @@ class Hub:
         await self.engine.dispose()
 
 
-def _referral_services(settings: Settings, sessions: async_sessionmaker[AsyncSession],
+def _referral_services(settings: Settings, sessions: async_sessionmaker[AsyncSession], events: EventBus,
                        areas: AreaDirectory) -> dict[str, object]:
     return {
-        "referrals": ReferralService(sessions, areas, settings.public_url),
+        "referrals": ReferralService(sessions, areas, settings.public_url, events=events),
         "referral_reader": ReferralReader(sessions),
         "partners": PartnerService(sessions, ClientRegistry(sessions), allow_private=settings.allow_private_webhooks,
                                    grace=timedelta(hours=settings.partner_secret_grace_hours)),

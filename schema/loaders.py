@@ -17,7 +17,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-def _keyed(fetch: Callable[[Sequence[K]], Awaitable[dict[K, V]]], default: Callable[[], V]) -> DataLoader[K, V]:
+def keyed(fetch: Callable[[Sequence[K]], Awaitable[dict[K, V]]], default: Callable[[], V]) -> DataLoader[K, V]:
     # Results are matched to keys by id, never by position.
     async def load(keys: list[K]) -> list[V]:
         found = await fetch(list(dict.fromkeys(keys)))
@@ -28,15 +28,15 @@ def _keyed(fetch: Callable[[Sequence[K]], Awaitable[dict[K, V]]], default: Calla
 
 class Loaders:
     def __init__(self, reader: CaseReader, actor: Actor) -> None:
-        self.household: DataLoader[str, Household | None] = _keyed(reader.households, lambda: None)
-        self.case: DataLoader[str, Case | None] = _keyed(lambda ids: reader.cases_by_ids(actor, ids), lambda: None)
-        self.household_by_kk: DataLoader[str, Household | None] = _keyed(
+        self.household: DataLoader[str, Household | None] = keyed(reader.households, lambda: None)
+        self.case: DataLoader[str, Case | None] = keyed(lambda ids: reader.cases_by_ids(actor, ids), lambda: None)
+        self.household_by_kk: DataLoader[str, Household | None] = keyed(
             lambda kks: reader.households_by_kk(actor, kks), lambda: None)
-        self.members: DataLoader[str, list[Person]] = _keyed(reader.members, list)
-        self.person_by_nik: DataLoader[str, Person | None] = _keyed(
+        self.members: DataLoader[str, list[Person]] = keyed(reader.members, list)
+        self.person_by_nik: DataLoader[str, Person | None] = keyed(
             lambda niks: reader.persons_by_nik(actor, niks), lambda: None)
-        self.subjects: DataLoader[str, list[Person]] = _keyed(reader.subjects, list)
-        self.sectors: DataLoader[str, list[Sector]] = _keyed(reader.sectors, list)
-        self.events: DataLoader[str, list[CaseEvent]] = _keyed(reader.events, list)
-        self.duplicates: DataLoader[str, list[Case]] = _keyed(
+        self.subjects: DataLoader[str, list[Person]] = keyed(reader.subjects, list)
+        self.sectors: DataLoader[str, list[Sector]] = keyed(reader.sectors, list)
+        self.events: DataLoader[str, list[CaseEvent]] = keyed(reader.events, list)
+        self.duplicates: DataLoader[str, list[Case]] = keyed(
             lambda ids: reader.possible_duplicates(actor, ids), list)

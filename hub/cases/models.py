@@ -2,16 +2,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.cases.status import CaseStatus
-from hub.db.base import Base, IdColumnType, UTCDateTime, new_id, utcnow
+from hub.db.base import enum_column, Base, IdColumnType, UTCDateTime, new_id, utcnow
 from hub.vocabulary import Channel, Priority, Sector
-
-
-def _enum(enum: type, length: int = 20) -> Enum:
-    return Enum(enum, native_enum=False, length=length)
 
 
 class Case(Base):
@@ -26,9 +22,9 @@ class Case(Base):
     regency_code: Mapped[str] = mapped_column(String(4))
     district_code: Mapped[str] = mapped_column(String(6))
     village_code: Mapped[str] = mapped_column(ForeignKey("areas.code"))
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
-    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
-    priority: Mapped[Priority] = mapped_column(_enum(Priority))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus))
+    priority: Mapped[Priority] = mapped_column(enum_column(Priority))
     complaint: Mapped[str] = mapped_column(Text)
     analysis_note: Mapped[str | None] = mapped_column(Text)
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
@@ -62,7 +58,7 @@ class CaseSector(Base):
     __tablename__ = "case_sectors"
 
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
-    sector: Mapped[Sector] = mapped_column(_enum(Sector), primary_key=True)
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector), primary_key=True)
 
     __table_args__ = (Index("ix_case_sectors_sector", "sector", "case_id"),)
 
@@ -90,8 +86,8 @@ class CaseEvent(Base):
     actor: Mapped[str] = mapped_column(String(200))
     actor_role: Mapped[str] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(40))
-    from_status: Mapped[CaseStatus | None] = mapped_column(_enum(CaseStatus))
-    to_status: Mapped[CaseStatus | None] = mapped_column(_enum(CaseStatus))
+    from_status: Mapped[CaseStatus | None] = mapped_column(enum_column(CaseStatus))
+    to_status: Mapped[CaseStatus | None] = mapped_column(enum_column(CaseStatus))
     note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_case_events_case", "case_id", "id"),)

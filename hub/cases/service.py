@@ -22,7 +22,8 @@ from hub.cases.status import CaseStatus
 from hub.cases.visibility import visible_to
 from hub.cases.workflow import TRANSITIONS, Action
 from hub.db.base import utcnow
-from hub.events.bus import CASE_EVENTS, EventBus
+from hub.cases.timeline import announce_new_events, case_event
+from hub.events.bus import EventBus
 from hub.people.households import link_household
 from hub.people.models import Person
 from hub.vocabulary import Channel
@@ -82,7 +83,8 @@ class CaseService:
         session.add_all(CaseSector(case_id=case.id, sector=s) for s in dict.fromkeys(cmd.sectors))
         session.add_all(CaseSubject(case_id=case.id, person_id=persons[nik].id, position=i)
                         for i, nik in enumerate(cmd.subject_niks))
-        await self._append(session, self._event(case, actor, Action.RECORD, None, CaseStatus.DRAFT, None, now), case)
+        session.add(self._event(case, actor, Action.RECORD, None, CaseStatus.DRAFT, None, now))
+        await announce_new_events(session, self._events)
         return case
 
     async def _by_idempotency_key(self, actor: Actor, key: str) -> Case | None:
@@ -181,20 +183,13 @@ class CaseService:
                 before = case.status
                 after = target(case) if target else (rule.target or before)
                 self._set_status(case, after, now)
-                await self._append(session, self._event(case, actor, action, before, after, note, now), case)
+                session.add(self._event(case, actor, action, before, after, note, now))
+                await announce_new_events(session, self._events)
                 return case
         except _Abort as abort:
             return abort.outcome
         except StaleDataError:
             return Rejected.one(ErrorCode.CONFLICT, "The case was changed by someone else at the same time; reload it and try again")
-
-    async def _append(self, session: AsyncSession, event: CaseEvent, case: Case) -> None:
-        """Add a timeline entry and announce it to live subscribers, both in ``session``'s transaction."""
-        session.add(event)
-        await session.flush()
-        if self._events is not None:
-            await self._events.publish(session, CASE_EVENTS, {
-                "event_id": event.id, "case_id": case.id, "village_code": case.village_code})
 
     @staticmethod
     def _set_status(case: Case, status: CaseStatus, now: datetime) -> None:
@@ -210,6 +205,4 @@ class CaseService:
     @staticmethod
     def _event(case: Case, actor: Actor, action: Action, before: CaseStatus | None, after: CaseStatus | None,
                note: str | None, now: datetime) -> CaseEvent:
-        return CaseEvent(case_id=case.id, at=now, actor=actor.subject, actor_role=actor.role.value,
-                         action=action.value, from_status=before, to_status=after,
-                         note=note.strip() if note else None)
+        return case_event(case, actor.subject, actor.role.value, action.value, before, after, note, now)

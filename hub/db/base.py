@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -51,3 +51,8 @@ def IdColumnType() -> String:  # noqa: N802 - reads like a type at the call site
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def enum_column(enum: type, length: int = 20) -> Enum:
+    """An enum stored as its name in a plain string column: no database enum type to migrate."""
+    return Enum(enum, native_enum=False, length=length)

@@ -9,19 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.principal import Actor
-from hub.cases.models import Case, CaseEvent
+from hub.cases.models import Case
 from hub.cases.status import CaseStatus
+from hub.cases.timeline import case_event as event
 from hub.cases.workflow import TRANSITIONS, Action
 from hub.referrals.models import Referral
 from hub.referrals.status import TERMINAL, ReferralStatus
 
 SYSTEM = "system"
-
-
-def event(case: Case, actor_subject: str, actor_role: str, action: str, before: CaseStatus | None,
-          after: CaseStatus | None, note: str | None, now: datetime) -> CaseEvent:
-    return CaseEvent(case_id=case.id, at=now, actor=actor_subject, actor_role=actor_role, action=action,
-                     from_status=before, to_status=after, note=note)
 
 
 def refer(session: AsyncSession, case: Case, actor: Actor, note: str, now: datetime) -> None:

@@ -5,16 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db.base import Base, IdColumnType, UTCDateTime, new_id, utcnow
+from hub.db.base import enum_column, Base, IdColumnType, UTCDateTime, new_id, utcnow
 from hub.referrals.status import OPEN, ReferralStatus
 from hub.vocabulary import ProgrammeLevel, Sector
-
-
-def _enum(enum: type, length: int = 20) -> Enum:
-    return Enum(enum, native_enum=False, length=length)
 
 
 class Partner(Base):
@@ -45,8 +41,8 @@ class Programme(Base):
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    sector: Mapped[Sector] = mapped_column(_enum(Sector))
-    level: Mapped[ProgrammeLevel] = mapped_column(_enum(ProgrammeLevel))
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector))
+    level: Mapped[ProgrammeLevel] = mapped_column(enum_column(ProgrammeLevel))
     partner_id: Mapped[str | None] = mapped_column(ForeignKey("partners.id"), index=True)
 
 
@@ -61,7 +57,7 @@ class Referral(Base):
     # Copied from the programme so the partner rule is one equality filter.
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[ReferralStatus] = mapped_column(_enum(ReferralStatus))
+    status: Mapped[ReferralStatus] = mapped_column(enum_column(ReferralStatus))
     status_reason: Mapped[str | None] = mapped_column(Text)
     partner_reference: Mapped[str | None] = mapped_column(String(200))
     outcome: Mapped[str | None] = mapped_column(Text)
@@ -91,8 +87,8 @@ class ReferralHistory(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(200))
     actor_role: Mapped[str] = mapped_column(String(32))
-    from_status: Mapped[ReferralStatus | None] = mapped_column(_enum(ReferralStatus))
-    to_status: Mapped[ReferralStatus] = mapped_column(_enum(ReferralStatus))
+    from_status: Mapped[ReferralStatus | None] = mapped_column(enum_column(ReferralStatus))
+    to_status: Mapped[ReferralStatus] = mapped_column(enum_column(ReferralStatus))
     reason: Mapped[str | None] = mapped_column(Text)
     partner_reference: Mapped[str | None] = mapped_column(String(200))
     outcome: Mapped[str | None] = mapped_column(Text)

@@ -19,6 +19,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from auth.principal import Actor
 from auth.roles import Role, Scope
+from hub.cases.timeline import announce_new_events
+from hub.events.bus import REFERRAL_UPDATES, EventBus
 from hub.areas.directory import AreaDirectory
 from hub.cases.errors import ErrorCode, Forbidden, Rejected, invalid
 from hub.cases.intake import MAX_NOTE, check_text
@@ -50,8 +52,9 @@ def _fail(code: ErrorCode, message: str, *path: str) -> _Abort:
 
 class ReferralService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], areas: AreaDirectory, public_url: str,
-                 now: Callable[[], datetime] = utcnow) -> None:
+                 now: Callable[[], datetime] = utcnow, events: EventBus | None = None) -> None:
         self._sessions = sessions
+        self._events = events
         self._areas = areas
         self._public_url = public_url
         self._now = now
@@ -159,7 +162,9 @@ class ReferralService:
             try:
                 async with self._sessions() as session, session.begin():
                     referral = await work(session, now)
-                    await session.flush()
+                    await announce_new_events(session, self._events)
+                    if self._events is not None:
+                        await self._announce(session, referral)
                     return referral
             except _Abort as abort:
                 return abort.outcome
@@ -170,6 +175,12 @@ class ReferralService:
                 break
         return Rejected.one(ErrorCode.CONFLICT,
                             "The referral or its case was changed at the same time; reload and try again")
+
+    async def _announce(self, session: AsyncSession, referral: Referral) -> None:
+        case = await session.get(Case, referral.case_id)
+        await self._events.publish(session, REFERRAL_UPDATES, {  # type: ignore[union-attr]
+            "referral_id": referral.id, "partner_id": referral.partner_id,
+            "village_code": case.village_code if case else ""})
 
     async def _case(self, session: AsyncSession, actor: Actor, case_id: str, *path: str) -> Case:
         case = await session.scalar(select(Case).where(Case.id == case_id, visible_to(actor)).with_for_update())

@@ -103,3 +103,54 @@ async def test_events_reach_subscribers_on_another_replica(hub: Any, settings: A
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+REFERRALS = "subscription { referralUpdates { status programme { code } } }"
+
+
+async def test_partner_hears_only_its_own_referrals_and_supervisor_hears_the_referral_events(
+        hub: Any, settings: Any, as_role: Any) -> None:
+    from tests.cases.flow import Flow
+    from tests.referrals.receiver import Receiver
+
+    receiver = await Receiver().start()
+    try:
+        admin = as_role(Role.ADMIN)
+        register = """mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) {
+            partner { id } errors { code message } } }"""
+        ids = {}
+        for name, code, sector in (("Dinas Kesehatan", "PBI_JK", "HEALTH"), ("Dinas Sosial", "PKH", "SOCIAL_ASSISTANCE")):
+            result = await admin(register, input={"name": name, "sectors": [sector], "webhookUrl": receiver.url,
+                                                  "programmes": [{"code": code, "name": code, "sector": sector,
+                                                                  "level": "REGENCY"}]})
+            ids[code] = result["data"]["registerPartner"]["partner"]["id"]
+        flow = Flow(as_role)
+        case_id = await flow.case_in("REVIEWED")
+        dinkes = as_role(Role.PARTNER, sub="dinkes", partner_id=ids["PBI_JK"])
+        supervisor = as_role(Role.SUPERVISOR, DISTRICT_A)
+        async with serving(create_app(settings, hub)) as url:
+            p_session, p_ws = await _open(url, dinkes.token, REFERRALS)
+            s_session, s_ws = await _open(url, supervisor.token, SUBSCRIBE)
+            try:
+                back = as_role(Role.BACK_OFFICE, "3275")
+                create = """mutation($input: CreateReferralInput!) { createReferral(input: $input) {
+                    referral { id } errors { code } } }"""
+                for code in ("PBI_JK", "PKH"):
+                    made = await back(create, input={"caseId": case_id, "programmeCode": code, "reason": "eligible"})
+                    assert made["data"]["createReferral"]["errors"] == [], made
+                partner_events = []
+                while True:
+                    try:
+                        message = await p_ws.receive_json(timeout=1.0)
+                    except asyncio.TimeoutError:
+                        break
+                    if message["type"] == "next":
+                        partner_events.append(message["payload"]["data"]["referralUpdates"])
+                case_events = await _drain(s_ws)
+            finally:
+                await p_session.close()
+                await s_session.close()
+    finally:
+        await receiver.stop()
+    assert partner_events == [{"status": "REQUESTED", "programme": {"code": "PBI_JK"}}]
+    assert [e["action"] for e in case_events] == ["REFER", "REFER"]
