@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     query_max_aliases: int = Field(30, ge=0, description="aliases in one GraphQL document")
     query_max_tokens: int = Field(3000, ge=100, description="lexical tokens in one GraphQL document")
     query_max_cost: int = Field(
-        25_000, ge=1, description="query cost limit: each field costs 1 (connector fields more), times list sizes")
+        50_000, ge=1, description="query cost limit: each field costs 1 (connector fields more), times list sizes")
     query_default_list_size: int = Field(10, ge=1, description="assumed size of a list without a `first` argument")
     query_field_costs: dict[str, int] = Field(
         default_factory=dict, description='cost of named fields, JSON, e.g. {"Person.healthCoverage": 5}')

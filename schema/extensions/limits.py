@@ -47,7 +47,7 @@ class QueryLimits:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 3000
-    max_cost: int = 25_000
+    max_cost: int = 50_000  # the unified case graph of 50 cases with all connectors costs ~27,400
     default_list_size: int = 10
     field_costs: Mapping[str, int] = field(default_factory=dict)  # "Type.field" -> cost
 
