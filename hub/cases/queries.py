@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auth.principal import Actor
+from hub.db.grouping import grouped
 from hub.cases.models import Case, CaseEvent, CaseSector, CaseSubject
 from hub.cases.status import OPEN_STATUSES, CaseStatus
 from hub.cases.visibility import area_condition, visible_to
@@ -163,10 +164,7 @@ class CaseReader:
         stmt = select(CaseEvent).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.id)
         async with self._sessions() as s:
             rows = (await s.scalars(stmt)).all()
-        out: dict[str, list[CaseEvent]] = defaultdict(list)
-        for e in rows:
-            out[e.case_id].append(e)
-        return out
+        return grouped(rows, lambda e: e.case_id)
 
     async def event(self, actor: Actor, event_id: int) -> CaseEvent | None:
         stmt = (select(CaseEvent).join(Case, Case.id == CaseEvent.case_id)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auth.principal import Actor
 from auth.roles import Role, Scope
+from hub.db.grouping import grouped
 from hub.cases.models import Case
 from hub.cases.visibility import visible_to
 from hub.delivery.models import DeliveryAttempt, DeliveryMessage, DeliveryState
@@ -116,10 +117,7 @@ class ReferralReader:
         stmt = select(Referral).where(Referral.case_id.in_(case_ids)).order_by(Referral.created_at, Referral.id)
         async with self._sessions() as s:
             rows = (await s.scalars(stmt)).all()
-        out: dict[str, list[Referral]] = defaultdict(list)
-        for r in rows:
-            out[r.case_id].append(r)
-        return out
+        return grouped(rows, lambda r: r.case_id)
 
     async def programmes_by_code(self, codes: Sequence[str]) -> dict[str, Programme]:
         async with self._sessions() as s:
@@ -133,29 +131,20 @@ class ReferralReader:
         stmt = select(Programme).where(Programme.partner_id.in_(partner_ids)).order_by(Programme.code)
         async with self._sessions() as s:
             rows = (await s.scalars(stmt)).all()
-        out: dict[str, list[Programme]] = defaultdict(list)
-        for p in rows:
-            out[p.partner_id or ""].append(p)
-        return out
+        return grouped(rows, lambda p: p.partner_id or "")
 
     async def history(self, referral_ids: Sequence[str]) -> dict[str, list[ReferralHistory]]:
         stmt = select(ReferralHistory).where(ReferralHistory.referral_id.in_(referral_ids)).order_by(ReferralHistory.id)
         async with self._sessions() as s:
             rows = (await s.scalars(stmt)).all()
-        out: dict[str, list[ReferralHistory]] = defaultdict(list)
-        for h in rows:
-            out[h.referral_id].append(h)
-        return out
+        return grouped(rows, lambda h: h.referral_id)
 
     async def messages(self, referral_ids: Sequence[str]) -> dict[str, list[DeliveryMessage]]:
         stmt = (select(DeliveryMessage).where(DeliveryMessage.referral_id.in_(referral_ids))
                 .order_by(DeliveryMessage.created_at, DeliveryMessage.id))
         async with self._sessions() as s:
             rows = (await s.scalars(stmt)).all()
-        out: dict[str, list[DeliveryMessage]] = defaultdict(list)
-        for m in rows:
-            out[m.referral_id].append(m)
-        return out
+        return grouped(rows, lambda m: m.referral_id)
 
     async def attempts(self, referral_ids: Sequence[str]) -> dict[str, list[tuple[DeliveryMessage, DeliveryAttempt]]]:
         stmt = (select(DeliveryMessage, DeliveryAttempt)
