@@ -16,12 +16,12 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auth.principal import Actor
-from hub.db.grouping import grouped
+from hub.db.grouping import first_per_key, grouped
 from hub.cases.models import Case, CaseEvent, CaseSector, CaseSubject
 from hub.cases.status import OPEN_STATUSES, CaseStatus
 from hub.cases.visibility import area_condition, visible_to
 from hub.people.models import Household, Person
-from hub.people.queries import household_visible
+from hub.people.queries import HOUSEHOLD_PREFERENCE, PERSON_PREFERENCE, household_visible
 from hub.vocabulary import Channel, Priority, Relationship, Sector
 
 MAX_PAGE = 100
@@ -121,9 +121,10 @@ class CaseReader:
             return {c.id: c for c in (await s.scalars(select(Case).where(Case.id.in_(ids), visible_to(actor)))).all()}
 
     async def households_by_kk(self, actor: Actor, kk_numbers: Sequence[str]) -> dict[str, Household]:
-        stmt = select(Household).where(Household.kk_number.in_(kk_numbers), household_visible(actor))
+        stmt = (select(Household).where(Household.kk_number.in_(kk_numbers), household_visible(actor))
+                .order_by(*HOUSEHOLD_PREFERENCE))
         async with self._sessions() as s:
-            return {h.kk_number: h for h in (await s.scalars(stmt)).all()}
+            return first_per_key((await s.scalars(stmt)).all(), lambda h: h.kk_number)
 
     async def members(self, household_ids: Sequence[str]) -> dict[str, list[Person]]:
         async with self._sessions() as s:
@@ -136,9 +137,9 @@ class CaseReader:
 
     async def persons_by_nik(self, actor: Actor, niks: Sequence[str]) -> dict[str, Person]:
         stmt = (select(Person).join(Household, Household.id == Person.household_id)
-                .where(Person.nik.in_(niks), household_visible(actor)))
+                .where(Person.nik.in_(niks), household_visible(actor)).order_by(*PERSON_PREFERENCE))
         async with self._sessions() as s:
-            return {p.nik: p for p in (await s.scalars(stmt)).all()}
+            return first_per_key((await s.scalars(stmt)).all(), lambda p: p.nik)
 
     async def subjects(self, case_ids: Sequence[str]) -> dict[str, list[Person]]:
         stmt = (select(CaseSubject.case_id, Person).join(Person, Person.id == CaseSubject.person_id)
@@ -173,12 +174,18 @@ class CaseReader:
             return await s.scalar(stmt)
 
     async def possible_duplicates(self, actor: Actor, case_ids: Sequence[str]) -> dict[str, list[Case]]:
-        """Other open cases, visible to the caller, about a same subject (NIK) in a same sector."""
+        """Other open cases, visible to the caller, about a same subject (NIK) in a same sector.
+
+        Matched by NIK, not by person row: an intake's pending copy of a person registered in
+        another area (hub/people/households.py) is the same person to a caller who sees both."""
         mine_subj, other_subj = CaseSubject.__table__.alias("ms"), CaseSubject.__table__.alias("os")
+        mine_person, other_person = Person.__table__.alias("mp"), Person.__table__.alias("op")
         mine_sec, other_sec = CaseSector.__table__.alias("mc"), CaseSector.__table__.alias("oc")
         stmt = (
             select(mine_subj.c.case_id, Case)
-            .join(other_subj, and_(other_subj.c.person_id == mine_subj.c.person_id,
+            .join(mine_person, mine_person.c.id == mine_subj.c.person_id)
+            .join(other_person, other_person.c.nik == mine_person.c.nik)
+            .join(other_subj, and_(other_subj.c.person_id == other_person.c.id,
                                    other_subj.c.case_id != mine_subj.c.case_id))
             .join(Case, Case.id == other_subj.c.case_id)
             .join(mine_sec, mine_sec.c.case_id == mine_subj.c.case_id)

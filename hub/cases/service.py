@@ -25,6 +25,7 @@ from hub.db.base import utcnow
 from hub.cases.timeline import announce_new_events, case_event
 from hub.events.bus import EventBus
 from hub.people.households import link_household
+from hub.people.moves import confirm_move
 from hub.people.models import Person
 from hub.vocabulary import Channel
 
@@ -69,7 +70,7 @@ class CaseService:
 
     async def _insert(self, session: AsyncSession, actor: Actor, cmd: RecordCase, village: str,
                       idempotency_key: str | None, now: datetime) -> Case:
-        household, persons = await link_household(session, cmd.household, village)
+        household, persons = await link_household(session, cmd.household, village, actor.area)
         case = Case(
             number=await next_case_number(session, self._regency, now.year),
             regency_code=village[:4], district_code=village[:6], village_code=village,
@@ -102,8 +103,8 @@ class CaseService:
                 await session.execute(delete(CaseSector).where(CaseSector.case_id == case.id))
                 session.add_all(CaseSector(case_id=case.id, sector=s) for s in dict.fromkeys(cmd.sectors))
             if cmd.subject_niks is not None:
-                ids = dict((await session.execute(
-                    select(Person.nik, Person.id).where(Person.nik.in_(cmd.subject_niks)))).all())
+                ids = dict((await session.execute(select(Person.nik, Person.id).where(
+                    Person.household_id == case.household_id, Person.nik.in_(cmd.subject_niks)))).all())
                 await session.execute(delete(CaseSubject).where(CaseSubject.case_id == case.id))
                 session.add_all(CaseSubject(case_id=case.id, person_id=ids[n], position=i)
                                 for i, n in enumerate(cmd.subject_niks))
@@ -156,6 +157,18 @@ class CaseService:
 
     async def close(self, actor: Actor, case_id: str, note: str | None) -> CaseResult:
         return await self._move(actor, case_id, Action.CLOSE, note, note_field="note")
+
+    async def confirm_household_move(self, actor: Actor, case_id: str, note: str | None) -> CaseResult:
+        """The family of the case really lives in the case's village: what the intake declared
+        replaces the registered household and persons of another area (hub/people/moves.py)."""
+        async def apply(session: AsyncSession, case: Case) -> Rejected | None:
+            household_id = await confirm_move(session, case.household_id)
+            if household_id is None:
+                return Rejected.one(ErrorCode.INVALID_TRANSITION, "This case's household has no move to confirm")
+            case.household_id = household_id
+            return None
+
+        return await self._move(actor, case_id, Action.CONFIRM_HOUSEHOLD_MOVE, note, note_field="note", apply=apply)
 
     async def _move(self, actor: Actor, case_id: str, action: Action, note: str | None, *,
                     note_field: str = "note",

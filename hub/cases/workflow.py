@@ -22,6 +22,7 @@ class Action(str, Enum):
     AUTO_RESOLVE = "AUTO_RESOLVE"
     RESOLVE = "RESOLVE"
     CLOSE = "CLOSE"
+    CONFIRM_HOUSEHOLD_MOVE = "CONFIRM_HOUSEHOLD_MOVE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,4 +55,7 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.AUTO_RESOLVE: _t({S.REFERRED}, S.RESOLVED, set()),
     Action.RESOLVE: _t({S.REFERRED}, S.RESOLVED, {R.BACK_OFFICE}, note=True),
     Action.CLOSE: _t({S.RESOLVED}, S.CLOSED, {R.SUPERVISOR, R.FRONT_OFFICE}),
+    # Not a status change: the family card the intake declared replaces the registered one
+    # (hub/people/moves.py). Checked by the case's area, whatever the case's status.
+    Action.CONFIRM_HOUSEHOLD_MOVE: _t(set(S), None, {R.SUPERVISOR, R.FRONT_OFFICE}),
 }

@@ -16,3 +16,11 @@ def grouped(rows: Iterable[R], key: Callable[[R], K]) -> dict[K, list[R]]:
     for row in rows:
         out[key(row)].append(row)
     return out
+
+
+def first_per_key(rows: Iterable[R], key: Callable[[R], K]) -> dict[K, R]:
+    """The first row of each key, in query order (the query orders by preference)."""
+    out: dict[K, R] = {}
+    for row in rows:
+        out.setdefault(key(row), row)
+    return out

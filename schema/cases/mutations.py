@@ -67,3 +67,11 @@ class CaseMutations:
     async def close_case(self, info: Info[Context, None], id: strawberry.ID, note: str | None = None) -> CasePayload:
         ctx = info.context
         return CasePayload.from_result(await ctx.hub.cases.close(ctx.actor, str(id), note))
+
+    @strawberry.mutation(permission_classes=[requires(S.CASE_APPROVE, S.CASE_REVIEW)],
+                         description="the family really moved into the case's village: the family card and people "
+                                     "the intake declared replace those registered in another area")
+    async def confirm_household_move(self, info: Info[Context, None], id: strawberry.ID,
+                                     note: str | None = None) -> CasePayload:
+        ctx = info.context
+        return CasePayload.from_result(await ctx.hub.cases.confirm_household_move(ctx.actor, str(id), note))

@@ -14,6 +14,7 @@ from hub.cases.models import CaseEvent as CaseEventRow
 from schema.areas.types import Area
 from schema.enums import CaseStatus, Channel, Priority, Sector
 from schema.errors import Forbidden, UserError
+from schema.permissions import requires
 from schema.people.types import Household, Person
 from schema.screening.resolve import screening_of
 from schema.screening.types import NotEvaluatedRule, SuggestedReferral
@@ -85,6 +86,15 @@ class Case:
     @strawberry.field
     async def events(self, info: Info[Context, None]) -> list[CaseEvent]:
         return [CaseEvent.from_row(e) for e in await info.context.loaders.events.load(str(self.id))]
+
+    @strawberry.field(permission_classes=[requires(Scope.CASE_APPROVE, Scope.CASE_REVIEW)],
+                      description="the intake named a KK number or NIK registered in another area: the case shows the "
+                                  "family card as declared until confirmHouseholdMove (supervisors and the front "
+                                  "office only: to the recorder it would reveal that the number exists elsewhere)")
+    async def pending_household_move(self, info: Info[Context, None]) -> bool:
+        household = await info.context.loaders.household.load(self.household_id)
+        members = await info.context.loaders.members.load(self.household_id)
+        return bool(household and household.pending_move) or any(m.pending_move for m in members)
 
     @strawberry.field(description="the case's referrals to sector programmes, oldest first")
     async def referrals(self, info: Info[Context, None]) -> list[Annotated[Referral, strawberry.lazy("schema.referrals.types")]]:
