@@ -106,7 +106,8 @@ class Hub:
 def _referral_services(settings: Settings, sessions: async_sessionmaker[AsyncSession], events: EventBus,
                        areas: AreaDirectory) -> dict[str, object]:
     return {
-        "referrals": ReferralService(sessions, areas, settings.public_url, events=events),
+        "referrals": ReferralService(sessions, areas, settings.public_url, events=events,
+                                     status_changes_per_hour=settings.referral_status_changes_per_hour),
         "referral_reader": ReferralReader(sessions),
         "partners": PartnerService(sessions, ClientRegistry(sessions), allow_private=settings.allow_private_webhooks,
                                    grace=timedelta(hours=settings.partner_secret_grace_hours)),

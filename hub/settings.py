@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     delivery_embedded: bool = Field(True, description="run a delivery worker inside `slrt-hub serve`")
     partner_disable_after_hours: float = Field(120.0, gt=0, description="continuous failure before an endpoint is disabled")
     partner_secret_grace_hours: float = Field(24.0, ge=0, description="old signing secret still signs after a rotation")
+    referral_status_changes_per_hour: int = Field(
+        20, ge=1, le=1000, description="status changes a partner may make to one referral in an hour (terminal ones "
+                                       "always accepted); more get a RATE_LIMITED payload error")
     allow_private_webhooks: bool = Field(False, description="allow http and loopback/private partner URLs (tests, demo)")
 
     timezone: str = Field("Asia/Jakarta", description="time zone of the local calendar days used by statistics")

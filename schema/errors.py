@@ -39,6 +39,12 @@ class NotFound(HubError):
     code = "NOT_FOUND"
 
 
+class InvalidArgument(HubError):
+    """An argument outside what the field accepts (a page size, a cursor from another list)."""
+
+    code = "INVALID_INPUT"
+
+
 class QueryTooComplex(HubError):
     code = "QUERY_TOO_COMPLEX"
 

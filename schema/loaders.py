@@ -37,6 +37,16 @@ class Loaders:
             lambda niks: reader.persons_by_nik(actor, niks), lambda: None)
         self.subjects: DataLoader[str, list[Person]] = keyed(reader.subjects, list)
         self.sectors: DataLoader[str, list[Sector]] = keyed(reader.sectors, list)
-        self.events: DataLoader[str, list[CaseEvent]] = keyed(reader.events, list)
+        # keyed by (case id, first, after): one statement per page shape, whatever the number of cases
+        self.events: DataLoader[tuple[str, int, int | None], list[CaseEvent]] = DataLoader(
+            load_fn=lambda keys: _event_pages(reader, keys))
         self.duplicates: DataLoader[str, list[Case]] = keyed(
             lambda ids: reader.possible_duplicates(actor, ids), list)
+
+
+async def _event_pages(reader: CaseReader, keys: list[tuple[str, int, int | None]]) -> list[list[CaseEvent]]:
+    pages: dict[tuple[int, int | None], dict[str, list[CaseEvent]]] = {}
+    for first, after in dict.fromkeys((first, after) for _, first, after in keys):
+        case_ids = list(dict.fromkeys(case_id for case_id, f, a in keys if (f, a) == (first, after)))
+        pages[(first, after)] = await reader.events(case_ids, first, after)
+    return [pages[(first, after)].get(case_id, []) for case_id, first, after in keys]

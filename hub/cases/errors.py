@@ -11,6 +11,9 @@ class ErrorCode(str, Enum):
     INVALID_TRANSITION = "INVALID_TRANSITION"
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
+    # Too many changes of one thing in a window (a referral's status: SLRT_REFERRAL_STATUS_CHANGES_PER_HOUR);
+    # the message says when the next is accepted.
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 @dataclass(frozen=True, slots=True)

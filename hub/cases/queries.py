@@ -25,6 +25,9 @@ from hub.people.queries import HOUSEHOLD_PREFERENCE, PERSON_PREFERENCE, househol
 from hub.vocabulary import Channel, Priority, Relationship, Sector
 
 MAX_PAGE = 100
+# A case's timeline is read in pages: a partner flapping a referral must not make one case
+# answer with thousands of entries (issue 11, item 11).
+MAX_EVENTS_PAGE = 100
 _KK_ORDER = {r: i for i, r in enumerate(Relationship)}
 
 
@@ -54,6 +57,18 @@ def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
     try:
         created, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
         return datetime.fromisoformat(created), case_id
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def encode_event_cursor(event: CaseEvent) -> str:
+    return base64.urlsafe_b64encode(f"event|{event.id}".encode()).decode()
+
+
+def decode_event_cursor(cursor: str) -> int | None:
+    try:
+        kind, event_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+        return int(event_id) if kind == "event" else None
     except (ValueError, UnicodeDecodeError):
         return None
 
@@ -161,8 +176,17 @@ class CaseReader:
         order = list(Sector)
         return {k: sorted(v, key=order.index) for k, v in out.items()}
 
-    async def events(self, case_ids: Sequence[str]) -> dict[str, list[CaseEvent]]:
-        stmt = select(CaseEvent).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.id)
+    async def events(self, case_ids: Sequence[str], first: int = MAX_EVENTS_PAGE,
+                     after: int | None = None) -> dict[str, list[CaseEvent]]:
+        """A page of each case's timeline, oldest first: at most ``first`` entries after the entry
+        ``after``, for every case in one statement (a window numbers each case's entries)."""
+        where = [CaseEvent.case_id.in_(case_ids)]
+        if after is not None:
+            where.append(CaseEvent.id > after)
+        position = func.row_number().over(partition_by=CaseEvent.case_id, order_by=CaseEvent.id).label("position")
+        numbered = select(CaseEvent.id, position).where(*where).subquery()
+        stmt = (select(CaseEvent).join(numbered, numbered.c.id == CaseEvent.id)
+                .where(numbered.c.position <= first).order_by(CaseEvent.id))
         async with self._sessions() as s:
             rows = (await s.scalars(stmt)).all()
         return grouped(rows, lambda e: e.case_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +34,7 @@ from hub.referrals import case_side, payload
 from hub.referrals.commands import CreateReferral, UpdateReferralStatus
 from hub.referrals.models import Programme, Referral, ReferralHistory
 from hub.referrals.queries import referral_visible_to
-from hub.referrals.status import OPEN, REASON_REQUIRED, ReferralStatus, can_move
+from hub.referrals.status import OPEN, REASON_REQUIRED, TERMINAL, ReferralStatus, can_move
 
 ReferralResult = Referral | Rejected | Forbidden
 MAX_REFERENCE = 200
@@ -52,8 +52,10 @@ def _fail(code: ErrorCode, message: str, *path: str) -> _Abort:
 
 class ReferralService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], areas: AreaDirectory, public_url: str,
-                 now: Callable[[], datetime] = utcnow, events: EventBus | None = None) -> None:
+                 now: Callable[[], datetime] = utcnow, events: EventBus | None = None,
+                 status_changes_per_hour: int = 20) -> None:
         self._sessions = sessions
+        self._changes_per_hour = status_changes_per_hour
         self._events = events
         self._areas = areas
         self._public_url = public_url
@@ -129,6 +131,8 @@ class ReferralService:
             # The partner cannot read the case, so it is locked by id: the referral proved access.
             case = await session.scalar(select(Case).where(Case.id == referral.case_id).with_for_update())
             assert case is not None
+            if cmd.status not in TERMINAL:
+                await self._within_hourly_bound(session, referral, now)
             self._move(session, referral, actor, cmd.status, reason, cmd.partner_reference, cmd.outcome, now)
             await case_side.record_change(session, case, actor, referral, reason, now)
             return referral
@@ -153,6 +157,22 @@ class ReferralService:
             return referral
 
         return await self._run(work)
+
+    async def _within_hourly_bound(self, session: AsyncSession, referral: Referral, now: datetime) -> None:
+        """A partner moves one referral at most ``status_changes_per_hour`` times an hour, so it
+        cannot flood the case's timeline. A terminal move is never refused: it happens once."""
+        since = now - timedelta(hours=1)
+        recent = list((await session.scalars(
+            select(ReferralHistory.at).where(ReferralHistory.referral_id == referral.id,
+                                             ReferralHistory.actor_role == Role.PARTNER.value,
+                                             ReferralHistory.at > since)
+            .order_by(ReferralHistory.at.desc()).limit(self._changes_per_hour))).all())
+        if len(recent) >= self._changes_per_hour:
+            again = recent[-1] + timedelta(hours=1)
+            raise _fail(ErrorCode.RATE_LIMITED,
+                        f"This referral's status changed {len(recent)} times in the last hour, the most allowed; "
+                        f"the next change is accepted from {again.strftime('%Y-%m-%dT%H:%M:%SZ')} "
+                        "(a move to a final status is always accepted)", "input", "status")
 
     async def _run(self, work: Callable[[AsyncSession, datetime], Awaitable[Referral]]) -> ReferralResult:
         # Partners update different referrals of one case at the same time; each change touches

@@ -8,14 +8,10 @@ from hub.areas.codes import normalize_area_code
 from hub.cases.queries import MAX_PAGE, CaseFilter as CaseFilterData, decode_cursor, encode_cursor
 from schema.cases.inputs import CaseFilter
 from schema.cases.types import Case, CaseEdge, PageInfo
-from schema.errors import HubError, NotFound
+from schema.errors import InvalidArgument, NotFound
 from schema.permissions import requires
 
 from schema.context import Context
-
-
-class InvalidArgument(HubError):
-    code = "INVALID_INPUT"
 
 
 @strawberry.type

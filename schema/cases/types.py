@@ -11,9 +11,10 @@ from hub.cases.errors import Forbidden as ForbiddenResult
 from hub.cases.errors import Rejected
 from hub.cases.models import Case as CaseRow
 from hub.cases.models import CaseEvent as CaseEventRow
+from hub.cases.queries import MAX_EVENTS_PAGE, decode_event_cursor, encode_event_cursor
 from schema.areas.types import Area
 from schema.enums import CaseStatus, Channel, Priority, Sector
-from schema.errors import Forbidden, UserError
+from schema.errors import Forbidden, InvalidArgument, UserError
 from schema.permissions import requires
 from schema.people.types import Household, Person
 from schema.screening.resolve import screening_of
@@ -35,6 +36,7 @@ class CaseEvent:
     to_status: CaseStatus | None
     note: str | None
     case_id: strawberry.ID
+    cursor: str = strawberry.field(description="pass as `after` to Case.events for the entries that follow")
 
     @strawberry.field
     async def case(self, info: Info[Context, None]) -> Case | None:
@@ -44,7 +46,8 @@ class CaseEvent:
     @classmethod
     def from_row(cls, e: CaseEventRow) -> CaseEvent:
         return cls(at=e.at, actor=e.actor, actor_role=e.actor_role, action=e.action, from_status=e.from_status,
-                   to_status=e.to_status, note=e.note, case_id=strawberry.ID(e.case_id))
+                   to_status=e.to_status, note=e.note, case_id=strawberry.ID(e.case_id),
+                   cursor=encode_event_cursor(e))
 
 
 @strawberry.federation.type(keys=["id"], description="A complaint (keluhan) and where it is in the SLRT flow")
@@ -83,9 +86,17 @@ class Case:
     async def subjects(self, info: Info[Context, None]) -> list[Person]:
         return [Person.from_row(p) for p in await info.context.loaders.subjects.load(str(self.id))]
 
-    @strawberry.field
-    async def events(self, info: Info[Context, None]) -> list[CaseEvent]:
-        return [CaseEvent.from_row(e) for e in await info.context.loaders.events.load(str(self.id))]
+    @strawberry.field(description="the timeline, oldest first, in pages: at most `first` (up to "
+                                  f"{MAX_EVENTS_PAGE}) entries after the entry whose `cursor` is `after`")
+    async def events(self, info: Info[Context, None], first: int = MAX_EVENTS_PAGE,
+                     after: str | None = None) -> list[CaseEvent]:
+        if not 0 <= first <= MAX_EVENTS_PAGE:
+            raise InvalidArgument(f"first must be between 0 and {MAX_EVENTS_PAGE}", field=["events", "first"])
+        after_id = None
+        if after is not None and (after_id := decode_event_cursor(after)) is None:
+            raise InvalidArgument("after is not a cursor of this timeline", field=["events", "after"])
+        rows = await info.context.loaders.events.load((str(self.id), first, after_id))
+        return [CaseEvent.from_row(e) for e in rows]
 
     @strawberry.field(permission_classes=[requires(Scope.CASE_APPROVE, Scope.CASE_REVIEW)],
                       description="the intake named a KK number or NIK registered in another area: the case shows the "
