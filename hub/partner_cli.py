@@ -59,7 +59,7 @@ def add(name: str, sectors: tuple[str, ...], webhook_url: str, programmes: tuple
 @partner.command("list", help="List partners and their programmes (never their secrets).")
 def list_partners() -> None:
     async def work(hub: Hub) -> None:
-        programmes = await hub.referral_reader.programmes()
+        programmes = await hub.referral_reader.programmes(ADMIN)
         for p in await hub.referral_reader.partners():
             codes = ",".join(x.code for x in programmes if x.partner_id == p.id)
             state = "active" if p.active else f"disabled ({p.disabled_reason})"

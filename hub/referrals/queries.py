@@ -39,6 +39,22 @@ def referral_visible_to(actor: Actor) -> ColumnElement[bool]:
     return exists().where(Case.id == Referral.case_id, visible_to(actor))
 
 
+def programme_visible_to(actor: Actor) -> ColumnElement[bool]:
+    """Staff see every programme (the back office chooses one to refer to); a partner sees its own."""
+    if actor.role is Role.PARTNER:
+        return Programme.partner_id == actor.partner_id if actor.partner_id and actor.has(Scope.REFERRAL_UPDATE) \
+            else false()
+    return true() if any(actor.has(s) for s in (Scope.CASE_READ, Scope.REFERRAL_WRITE, Scope.ADMIN)) else false()
+
+
+def sees_partner_configuration(actor: Actor, partner_id: str) -> bool:
+    """A partner's configuration (webhook URL, OAuth client, delivery failure state) is for
+    administrators and for that partner itself; everyone else sees its name and sectors."""
+    if actor.has(Scope.ADMIN):
+        return True
+    return actor.role is Role.PARTNER and actor.has(Scope.REFERRAL_UPDATE) and actor.partner_id == partner_id
+
+
 @dataclass(frozen=True, slots=True)
 class ReferralFilter:
     statuses: tuple[ReferralStatus, ...] = ()
@@ -94,8 +110,8 @@ class ReferralReader:
             rows = list((await s.scalars(stmt)).all())
         return ReferralPage(rows[:first], len(rows) > first)
 
-    async def programmes(self, sector: Sector | None = None) -> list[Programme]:
-        stmt = select(Programme).order_by(Programme.code)
+    async def programmes(self, actor: Actor, sector: Sector | None = None) -> list[Programme]:
+        stmt = select(Programme).where(programme_visible_to(actor)).order_by(Programme.code)
         if sector is not None:
             stmt = stmt.where(Programme.sector == sector)
         async with self._sessions() as s:

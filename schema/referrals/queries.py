@@ -30,9 +30,11 @@ def to_filter(f: ReferralFilter | None) -> ReferralFilterData:
 
 @strawberry.type
 class ReferralQueries:
-    @strawberry.field(description="programmes cases can be referred to, optionally of one sector")
+    @strawberry.field(permission_classes=[requires(S.CASE_READ, S.REFERRAL_WRITE, S.REFERRAL_UPDATE, S.ADMIN)],
+                      description="programmes cases can be referred to, optionally of one sector (a partner: its own)")
     async def programmes(self, info: Info[Context, None], sector: Sector | None = None) -> list[Programme]:
-        return [Programme.from_row(p) for p in await info.context.hub.referral_reader.programmes(sector)]
+        rows = await info.context.hub.referral_reader.programmes(info.context.actor, sector)
+        return [Programme.from_row(p) for p in rows]
 
     @strawberry.field(permission_classes=[requires(S.CASE_READ, S.REFERRAL_WRITE, S.ADMIN)])
     async def partners(self, info: Info[Context, None]) -> list[Partner]:

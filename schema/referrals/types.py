@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
+from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from hub.cases.errors import Forbidden as ForbiddenResult
@@ -14,6 +16,7 @@ from hub.referrals.models import Partner as PartnerRow
 from hub.referrals.models import Programme as ProgrammeRow
 from hub.referrals.models import Referral as ReferralRow
 from hub.referrals.partners import PartnerCredentials
+from hub.referrals.queries import sees_partner_configuration
 from hub.referrals.status import ReferralStatus as _ReferralStatus
 from hub.vocabulary import ProgrammeLevel as _ProgrammeLevel
 from hub.vocabulary import Sector as _Sector
@@ -47,16 +50,30 @@ class Programme:
         return cls(code=p.code, name=p.name, sector=p.sector, level=p.level, partner_id=p.partner_id)
 
 
-@strawberry.type(description="An agency (Dinas) system that receives referrals; its secrets are never readable")
+class SeesPartnerConfiguration(BasePermission):
+    """Configuration fields of a partner: administrators and the partner itself (hub/referrals/queries.py)."""
+
+    message = "a partner's configuration is visible to administrators and to that partner only"
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return sees_partner_configuration(info.context.actor, str(source.id))
+
+
+_CONFIGURATION = [SeesPartnerConfiguration]
+
+
+@strawberry.type(description="An agency (Dinas) system that receives referrals; its secrets are never readable, "
+                             "its configuration only by administrators and itself")
 class Partner:
     id: strawberry.ID
     name: str
     sectors: list[Sector]
-    webhook_url: str
-    client_id: str | None
-    active: bool
-    disabled_reason: str | None
-    failing_since: datetime | None
+    webhook_url: str = strawberry.field(permission_classes=_CONFIGURATION)
+    client_id: str | None = strawberry.field(permission_classes=_CONFIGURATION)
+    active: bool = strawberry.field(permission_classes=_CONFIGURATION)
+    disabled_reason: str | None = strawberry.field(permission_classes=_CONFIGURATION)
+    failing_since: datetime | None = strawberry.field(permission_classes=_CONFIGURATION)
     created_at: datetime
 
     @strawberry.field
