@@ -172,7 +172,8 @@ class ConnectorRuntime:
             else:
                 self._finish(outcome, duration)
             self._emit(
-                CallRecord(self.name, len(keys), outcome, duration, http.calls, datetime.now(UTC), len(found))
+                CallRecord(self.name, len(keys), outcome, duration, http.calls, datetime.now(UTC), len(found),
+                           budget=timeout)
             )
         if outcome != "ok":
             raise ConnectorUnavailable(self.name, outcome)

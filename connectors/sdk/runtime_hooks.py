@@ -23,6 +23,9 @@ class CallRecord:
     attempts: int  # upstream HTTP calls made
     at: datetime
     found: int = 0
+    # seconds the load was allowed: the connector's timeout, or less when the request's
+    # deadline came sooner. Tests assert on it instead of timing the call themselves.
+    budget: float | None = None
 
 
 CallHook = Callable[[CallRecord], None]
