@@ -28,6 +28,7 @@ from hub.container import Hub
 from hub.delivery.embedded import EmbeddedWorker
 from hub.db.migrate import migrations_current
 from hub.http.authentication import BearerAuthentication
+from hub.http.graphql_media import finish_response, shape_result
 from hub.http.limits import BodyLimit, RateLimit
 from hub.http.oauth import TokenEndpoint, metadata
 from hub.observability import outbox_gauges
@@ -62,7 +63,11 @@ class HubGraphQL(GraphQL[Context, None]):
             # 16-digit run left anywhere else (free text, error messages) is masked here.
             # Only strings are masked: a float such as a latency may have 16 digits too.
             data = mask_identity_numbers_in(data)
-        return data
+        return shape_result(request.scope, data)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        # GraphQL over HTTP: the media type and status `shape_result` chose for this request
+        return finish_response(request.scope, await super().run(request, context, root_value))
 
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.scope.get("state", {})
