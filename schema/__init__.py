@@ -26,6 +26,7 @@ from schema.extensions.audit import PiiAudit
 from schema.extensions.limits import QueryLimiter, QueryLimits
 from schema.extensions.masking import HubErrors
 from schema.extensions.metrics import OperationMetrics
+from schema.extensions.request_errors import RequestErrors
 from schema.people.queries import PeopleQueries
 from schema.statistics.queries import StatisticsQueries
 from schema.subscriptions import Subscription
@@ -68,7 +69,7 @@ def build_schema(debug: bool = False, limits: QueryLimits | None = None, max_bat
     # Factories, not instances: strawberry builds fresh extensions per request; the parse
     # and validation caches themselves are shared at module level.
     extensions: list[Callable[[], SchemaExtension]] = [
-        OperationMetrics, HubErrors, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
+        OperationMetrics, HubErrors, RequestErrors, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
     query_limits = limits or QueryLimits()
     extensions += [lambda: QueryLimiter(query_limits), PiiAudit]
     if not debug:
