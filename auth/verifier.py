@@ -13,11 +13,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from joserfc import jws, jwt
-from joserfc.errors import JoseError
+from joserfc.errors import (
+    BadSignatureError,
+    ClaimError,
+    DecodeError,
+    ExpiredTokenError,
+    InvalidClaimError,
+    InvalidKeyIdError,
+    JoseError,
+    MissingClaimError,
+)
 from joserfc.jwk import KeySet
 
 from auth.jwks import JwksUnavailable
 from auth.principal import Actor
+from auth.refusals import BUILTIN_ISSUER, Refusal, sentence
 from auth.roles import AREA_LENGTHS, DEFAULT_SCOPES, Role, parse_scopes
 
 MAX_TOKEN_BYTES = 8192
@@ -30,7 +40,12 @@ KeySource = Callable[[str | None], Awaitable[KeySet]]
 
 
 class InvalidToken(Exception):
-    """The token is not acceptable; the message is safe to show (no token content)."""
+    """The token is not acceptable: `reason` is a stable code, the message a sentence saying
+    what to do. Both are safe to show (no token content)."""
+
+    def __init__(self, reason: Refusal, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,29 +66,34 @@ def _claim(claims: dict[str, Any], path: str) -> Any:
 
 
 class TokenVerifier:
-    def __init__(self, keys: KeySource, issuer: str, audience: str, names: ClaimNames = ClaimNames()) -> None:
+    def __init__(self, keys: KeySource, issuer: str, audience: str, names: ClaimNames = ClaimNames(),
+                 new_token: str = BUILTIN_ISSUER) -> None:
         self._keys = keys
         self._issuer = issuer
         self._audience = audience
         self._names = names
+        self._new_token = new_token  # how a refused caller gets a good token, for the messages
+
+    def refuse(self, reason: Refusal, **details: object) -> InvalidToken:
+        return InvalidToken(reason, sentence(reason, self._new_token, **details))
 
     async def verify(self, token: str) -> Actor:
         if len(token) > MAX_TOKEN_BYTES:
-            raise InvalidToken("token too large")
+            raise self.refuse(Refusal.TOKEN_TOO_LARGE, limit=MAX_TOKEN_BYTES)
         try:
             header = jws.extract_compact(token.encode()).headers()
         except (JoseError, ValueError, UnicodeError) as exc:
-            raise InvalidToken("malformed token") from exc
+            raise self.refuse(Refusal.TOKEN_MALFORMED) from exc
         if header.get("alg") not in ALGORITHMS:
-            raise InvalidToken("signing algorithm not accepted")
+            raise self.refuse(Refusal.ALGORITHM_NOT_ACCEPTED)
         if FORBIDDEN_HEADERS & header.keys():
-            raise InvalidToken("embedded keys are not accepted")
+            raise self.refuse(Refusal.EMBEDDED_KEY)
         if str(header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
-            raise InvalidToken("not an access token (typ must be at+jwt)")
+            raise self.refuse(Refusal.NOT_AN_ACCESS_TOKEN)
         try:
             keyset = await self._keys(header.get("kid"))
         except JwksUnavailable as exc:
-            raise InvalidToken("the token issuer's keys are unavailable") from exc
+            raise self.refuse(Refusal.ISSUER_KEYS_UNAVAILABLE) from exc
         try:
             decoded = jwt.decode(token, keyset, algorithms=ALGORITHMS)
             jwt.JWTClaimsRegistry(
@@ -84,8 +104,30 @@ class TokenVerifier:
                 sub={"essential": True},
             ).validate(decoded.claims)
         except (JoseError, ValueError) as exc:
-            raise InvalidToken(getattr(exc, "error", None) or "invalid token") from exc
+            raise self._refusal_for(exc) from exc
         return self._actor(decoded.claims)
+
+    def _refusal_for(self, exc: Exception) -> InvalidToken:
+        """joserfc's error, as a refusal a developer can act on."""
+        if isinstance(exc, InvalidKeyIdError):
+            return self.refuse(Refusal.UNKNOWN_SIGNING_KEY)
+        if isinstance(exc, BadSignatureError):
+            return self.refuse(Refusal.BAD_SIGNATURE)
+        if isinstance(exc, ExpiredTokenError):
+            return self.refuse(Refusal.TOKEN_EXPIRED)
+        if isinstance(exc, MissingClaimError):
+            return self.refuse(Refusal.CLAIM_MISSING, claim=exc.claim)
+        if isinstance(exc, InvalidClaimError) and exc.claim in ("nbf", "iat") and "must be" not in str(exc):
+            return self.refuse(Refusal.TOKEN_NOT_YET_VALID)
+        if isinstance(exc, InvalidClaimError) and exc.claim == "iss":
+            return self.refuse(Refusal.WRONG_ISSUER, expected=self._issuer)
+        if isinstance(exc, InvalidClaimError) and exc.claim == "aud":
+            return self.refuse(Refusal.WRONG_AUDIENCE, expected=self._audience)
+        if isinstance(exc, ClaimError):
+            return self.refuse(Refusal.CLAIM_INVALID, claim=exc.claim)
+        if isinstance(exc, DecodeError | ValueError):
+            return self.refuse(Refusal.TOKEN_MALFORMED)
+        return self.refuse(Refusal.TOKEN_INVALID)
 
     def _actor(self, claims: dict[str, Any]) -> Actor:
         role = self._role(_claim(claims, self._names.roles))
@@ -99,20 +141,19 @@ class TokenVerifier:
         area = str(area).replace(".", "") if area else None
         lengths = AREA_LENGTHS[role]
         if lengths is not None and (area is None or len(area) not in lengths or not area.isdigit()):
-            raise InvalidToken(f"a {role.value} token must carry its area")
+            raise self.refuse(Refusal.AREA_MISSING, role=role.value, claim=self._names.area)
         partner = _claim(claims, self._names.partner)
         if role is Role.PARTNER and not partner:
-            raise InvalidToken("a partner token must carry its partner id")
+            raise self.refuse(Refusal.PARTNER_MISSING, claim=self._names.partner)
         return Actor(subject=str(claims["sub"]), role=role, scopes=scopes, area=area,
                      partner_id=str(partner) if partner else None,
                      client_id=str(claims.get("client_id") or claims.get("azp") or "") or None)
 
-    @staticmethod
-    def _role(value: Any) -> Role:
+    def _role(self, value: Any) -> Role:
         candidates = value if isinstance(value, list) else [value]
         for item in candidates:
             try:
                 return Role(str(item).upper())
             except ValueError:
                 continue
-        raise InvalidToken("token carries no SLRT role")
+        raise self.refuse(Refusal.ROLE_MISSING, claim=self._names.roles)

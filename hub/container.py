@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from auth.issuer import TokenIssuer
 from auth.jwks import RemoteJwks
 from auth.keys import KeyStore
+from auth.refusals import BUILTIN_ISSUER, EXTERNAL_ISSUER
 from auth.verifier import ClaimNames, TokenVerifier
 from connectors.sdk import ConnectorSettings, log_call
 from hub.access.audit import AuditLog
@@ -83,7 +84,8 @@ class Hub:
                            max_age=settings.oauth_jwks_max_age_seconds) if settings.oauth_jwks_url else None)
         verifier = TokenVerifier(jwks or builtin_keys, settings.issuer, settings.oauth_audience,
                                  ClaimNames(settings.oauth_roles_claim, settings.oauth_area_claim,
-                                            settings.oauth_partner_claim))
+                                            settings.oauth_partner_claim),
+                                 new_token=EXTERNAL_ISSUER if jwks else BUILTIN_ISSUER)
         events = EventBus(settings.database_url)
         await events.start()
         return cls(settings=settings, engine=engine, sessions=sessions, areas=areas, events=events,

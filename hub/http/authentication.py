@@ -7,14 +7,22 @@ import logging
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from auth.refusals import Refusal
 from auth.verifier import InvalidToken, TokenVerifier
 
 log = logging.getLogger("slrt.auth")
 
 
-async def _unauthorized(send: Send, description: str) -> None:
-    body = json.dumps({"errors": [{"message": description, "extensions": {"code": "UNAUTHENTICATED"}}]}).encode()
-    challenge = f'Bearer realm="slrt-hub", error="invalid_token", error_description="{description}"'
+async def _unauthorized(send: Send, refusal: InvalidToken) -> None:
+    """401: the sentence as the message; the stable code as ``extensions.reason`` and as the
+    challenge's ``error_description`` (RFC 6750 restricts ``error`` to its own three codes)."""
+    body = json.dumps({"errors": [{"message": str(refusal), "extensions": {
+        "code": "UNAUTHENTICATED", "reason": refusal.reason.value}}]}).encode()
+    if refusal.reason is Refusal.TOKEN_MISSING:
+        # RFC 6750 3.1: a request with no credentials gets no error code in the challenge
+        challenge = 'Bearer realm="slrt-hub"'
+    else:
+        challenge = f'Bearer realm="slrt-hub", error="invalid_token", error_description="{refusal.reason.value}"'
     await send({"type": "http.response.start", "status": 401, "headers": [
         (b"content-type", b"application/json"), (b"www-authenticate", challenge.encode()),
         (b"content-length", str(len(body)).encode())]})
@@ -46,13 +54,13 @@ class BearerAuthentication:
         authorization = headers.get(b"authorization", b"").decode("latin-1")
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            await _unauthorized(send, "a bearer access token is required")
+            await _unauthorized(send, self.verifier.refuse(Refusal.TOKEN_MISSING))
             return
         try:
             actor = await self.verifier.verify(token.strip())
         except InvalidToken as exc:
-            log.info("token refused: %s", exc)
-            await _unauthorized(send, str(exc))
+            log.info("token refused: %s", exc.reason.value)
+            await _unauthorized(send, exc)
             return
         scope.setdefault("state", {})["actor"] = actor
         await self.app(scope, receive, send)
