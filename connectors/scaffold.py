@@ -1,13 +1,17 @@
-"""`write_connector_package`: what `slrt-hub connector new NAME` runs.
+"""What `slrt-hub connector new NAME` runs, in one of two modes.
 
-Writes `<target_dir>/<name>/` (connector, settings, record type, simulator, OpenAPI,
-README) and a conformance test that passes unedited, and returns the entry-point line
-to add under `[project.entry-points."slrt_hub.connectors"]`.
+- `write_standalone_project` (the default outside the hub's checkout): a project of its own,
+  `slrt-connector-<name>/` with `pyproject.toml` (the `slrt_hub.connectors` entry point),
+  `src/slrt_connector_<name>/` (connector, simulator, OpenAPI), README and the conformance
+  test, passing with `pip install -e '.[test]' && pytest` next to `slrt-hub[testing]`.
+- `write_connector_package` (in the hub's checkout): `<target_dir>/<name>/` and a test in the
+  hub's own tree, returning the entry-point line to add to the hub's `pyproject.toml`.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,6 +25,11 @@ _FILES = {
     "simulator.py": "simulator.py.tmpl",
     "openapi.json": "openapi.json.tmpl",
     "README.md": "README.md.tmpl",
+}
+_PROJECT_FILES = {  # beside src/ in a standalone project
+    "pyproject.toml": "pyproject.toml.tmpl",
+    "README.md": "project_README.md.tmpl",
+    ".gitignore": "gitignore.tmpl",
 }
 
 
@@ -50,6 +59,80 @@ def _keys(name: str) -> tuple[list[str], str]:
     return known, unknown
 
 
+def is_hub_checkout(directory: Path | str) -> bool:
+    """Whether `directory` is the root of the hub's own source tree (its pyproject names slrt-hub)."""
+    pyproject = Path(directory) / "pyproject.toml"
+    try:
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    return project.get("name") == "slrt-hub" and (Path(directory) / "connectors" / "sdk").is_dir()
+
+
+def _check(name: str, extends: str) -> None:
+    if not _NAME.match(name):
+        raise ValueError(f"connector name {name!r} must be lower_snake_case, 2-40 characters")
+    if extends not in ("person", "household"):
+        raise ValueError("extends must be 'person' or 'household'")
+
+
+def _values(name: str, module: str, extends: str, title: str | None) -> dict[str, str]:
+    head, *tail = name.split("_")
+    cls = "".join(part.title() for part in name.split("_"))
+    known, unknown = _keys(name)
+    return {
+        "name": name,
+        "cls": cls,
+        "upper": name.upper(),
+        "field": head + "".join(part.title() for part in tail),
+        "title": title or name.replace("_", " ").title(),
+        "entity": "Person" if extends == "person" else "Household",
+        "entity_lower": extends,
+        "entity_enum": extends.upper(),
+        "key_name": "NIK" if extends == "person" else "KK number",
+        "module": module,
+        "known_keys": repr(known),
+        "unknown_key": unknown,
+        "entry_point": f'{name} = "{module}.connector:{cls}"',
+        "distribution": "slrt-connector-" + name.replace("_", "-"),
+    }
+
+
+def _render(template: str, values: dict[str, str]) -> str:
+    text = resources.files("connectors").joinpath("scaffold_templates", template).read_text(encoding="utf-8")
+    return Template(text).substitute(values)
+
+
+def _write_package(package: Path, values: dict[str, str]) -> None:
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(f'"""The {values["name"]} connector."""\n')
+    for target, template in _FILES.items():
+        (package / target).write_text(_render(template, values), encoding="utf-8")
+
+
+def write_standalone_project(
+    name: str, parent_dir: Path | str = ".", *, extends: str = "person", title: str | None = None
+) -> Scaffold:
+    """Generate an installable project `<parent_dir>/slrt-connector-<name>/` for connector `name`.
+
+    Raises ValueError for a bad name or an existing directory.
+    """
+    _check(name, extends)
+    module = f"slrt_connector_{name}"
+    values = _values(name, module, extends, title)
+    project = Path(parent_dir) / values["distribution"]
+    if project.exists():
+        raise ValueError(f"{project} already exists")
+    _write_package(project / "src" / module, values)
+    (project / "src" / module / "README.md").unlink()  # the project's README says it all
+    for target, template in _PROJECT_FILES.items():
+        (project / target).write_text(_render(template, values), encoding="utf-8")
+    test_file = project / "tests" / f"test_{name}.py"
+    test_file.parent.mkdir()
+    test_file.write_text(_render("test.py.tmpl", values), encoding="utf-8")
+    return Scaffold(project / "src" / module, test_file, module, values["entry_point"])
+
+
 def write_connector_package(
     name: str,
     target_dir: Path | str,
@@ -63,45 +146,18 @@ def write_connector_package(
 
     Raises ValueError for a bad name or an existing package.
     """
-    if not _NAME.match(name):
-        raise ValueError(f"connector name {name!r} must be lower_snake_case, 2-40 characters")
-    if extends not in ("person", "household"):
-        raise ValueError("extends must be 'person' or 'household'")
+    _check(name, extends)
     package = Path(target_dir) / name
     if package.exists():
         raise ValueError(f"{package} already exists")
-    head, *tail = name.split("_")
-    cls = "".join(part.title() for part in name.split("_"))
-    known, unknown = _keys(name)
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text(f'"""The {name} connector."""\n')
-    module = _module_path(package)
-    values = {
-        "name": name,
-        "cls": cls,
-        "upper": name.upper(),
-        "field": head + "".join(part.title() for part in tail),
-        "title": title or name.replace("_", " ").title(),
-        "entity": "Person" if extends == "person" else "Household",
-        "entity_lower": extends,
-        "entity_enum": extends.upper(),
-        "key_name": "NIK" if extends == "person" else "KK number",
-        "module": module,
-        "known_keys": repr(known),
-        "unknown_key": unknown,
-    }
-    values["entry_point"] = f'{name} = "{module}.connector:{cls}"'
-    templates = resources.files("connectors").joinpath("scaffold_templates")
-    for target, template in _FILES.items():
-        text = Template(templates.joinpath(template).read_text(encoding="utf-8")).substitute(values)
-        (package / target).write_text(text, encoding="utf-8")
+    package.parent.mkdir(parents=True, exist_ok=True)
+    values = _values(name, _module_path(package), extends, title)
+    _write_package(package, values)
     test_dir = Path(tests_dir) if tests_dir is not None else package / "tests"
     test_dir.mkdir(parents=True, exist_ok=True)
     test_file = test_dir / f"test_{name}.py"
-    test_file.write_text(
-        Template(templates.joinpath("test.py.tmpl").read_text()).substitute(values), encoding="utf-8"
-    )
+    test_file.write_text(_render("test.py.tmpl", values), encoding="utf-8")
     print(
         f'Add to pyproject.toml under [project.entry-points."slrt_hub.connectors"]:\n    {values["entry_point"]}'
     )
-    return Scaffold(package, test_file, module, values["entry_point"])
+    return Scaffold(package, test_file, values["module"], values["entry_point"])

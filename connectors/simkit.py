@@ -148,3 +148,20 @@ async def read_keys(request: web.Request, field_name: str) -> list[str]:
         raise web.HTTPBadRequest(text=f"expected {{{field_name!r}: [string, ...]}}") from exc
     request.app[STATE].count(len(keys))
     return keys
+
+
+def run_simulator(factory: Callable[[Knobs | None], web.Application], argv: list[str] | None = None) -> None:
+    """Serve one simulator until interrupted: what `python -m <package>.simulator` runs.
+
+    ``--port`` (default 8702, next to `slrt-hub simulators` on 8701), ``--host``,
+    ``--latency-ms``; point the connector at it with ``SLRT_CONNECTOR_<NAME>_BASE_URL``.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Serve a connector's simulator.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8702)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    args = parser.parse_args(argv)
+    print(f"simulator on http://{args.host}:{args.port}/", flush=True)
+    web.run_app(factory(Knobs(latency_ms=args.latency_ms)), host=args.host, port=args.port, print=None)

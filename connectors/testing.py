@@ -13,6 +13,9 @@ valid, N keys make one upstream call, not found is None (no error), records carr
 provenance, the cache answers repeats, a hanging upstream is cut at the timeout, 5xx is
 retried then reported, a malformed body is reported, the breaker opens and closes, and
 secrets never show in `repr`, status or logs.
+
+The kit marks its own async tests and fixtures (pytest-asyncio, from the hub's `testing`
+extra), so a connector's repository needs no pytest configuration to run it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any, ClassVar
 
 import aiohttp
 import pytest
+import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
@@ -80,12 +84,12 @@ class ConnectorConformance:
     unknown_key: ClassVar[str]
     timeout: ClassVar[float] = 0.5  # seconds; small so the timeout test is quick
 
-    @pytest.fixture
+    @pytest_asyncio.fixture
     async def session(self) -> AsyncIterator[aiohttp.ClientSession]:
         async with aiohttp.ClientSession() as session:
             yield session
 
-    @pytest.fixture
+    @pytest_asyncio.fixture
     async def sim(self, session: aiohttp.ClientSession) -> AsyncIterator[Simulator]:
         # read from the class: a plain function stored there would bind as a method
         server = TestServer(type(self).simulator(None), host="127.0.0.1")
@@ -121,6 +125,7 @@ class ConnectorConformance:
 
     # -- happy path ----------------------------------------------------------------
 
+    @pytest.mark.asyncio
     async def test_batch_makes_one_upstream_call(self, sim: Simulator) -> None:
         runtime = self.runtime(sim)
         keys = [*self.known_keys, self.unknown_key]
@@ -134,10 +139,12 @@ class ConnectorConformance:
             assert record.cached is False
             assert record.fetched_at.year >= 2024
 
+    @pytest.mark.asyncio
     async def test_unknown_key_is_not_found_not_an_error(self, sim: Simulator) -> None:
         records = await self.runtime(sim).load_many([self.unknown_key])
         assert records == {self.unknown_key: None}
 
+    @pytest.mark.asyncio
     async def test_repeat_is_served_from_cache(self, sim: Simulator) -> None:
         runtime = self.runtime(sim, cache_ttl=60)
         await runtime.load_many(self.known_keys)
@@ -145,6 +152,7 @@ class ConnectorConformance:
         assert await sim.calls() == 1
         assert all(isinstance(r, ConnectorRecord) and r.cached for r in again.values())
 
+    @pytest.mark.asyncio
     async def test_health(self, sim: Simulator) -> None:
         runtime = self.runtime(sim)
         assert await runtime.check_health() is True
@@ -152,6 +160,7 @@ class ConnectorConformance:
 
     # -- failures ------------------------------------------------------------------
 
+    @pytest.mark.asyncio
     async def test_hanging_upstream_times_out_within_budget(self, sim: Simulator) -> None:
         await sim.knobs(hang=True)
         calls: list[CallRecord] = []
@@ -170,6 +179,7 @@ class ConnectorConformance:
         assert call.duration >= self.timeout - 0.01  # it waited for its budget, then gave up
         await sim.knobs(hang=False)
 
+    @pytest.mark.asyncio
     async def test_5xx_is_retried_then_unavailable(self, sim: Simulator) -> None:
         await sim.knobs(error_rate=1.0)
         runtime = self.runtime(sim, timeout=5.0, retries=2)
@@ -179,6 +189,7 @@ class ConnectorConformance:
         assert await sim.calls() == 3  # first try + 2 retries
         assert runtime.status().last_error == "http_503"
 
+    @pytest.mark.asyncio
     async def test_malformed_body_is_unavailable(self, sim: Simulator) -> None:
         await sim.knobs(malformed=True)
         runtime = self.runtime(sim, timeout=5.0, retries=0)
@@ -186,6 +197,7 @@ class ConnectorConformance:
             await runtime.load_many(self.known_keys)
         assert caught.value.reason == "malformed_body"
 
+    @pytest.mark.asyncio
     async def test_breaker_opens_and_closes(self, sim: Simulator) -> None:
         clock = ManualClock()
         runtime = self.runtime(sim, clock=clock, retries=0, breaker_threshold=2, breaker_reset=30)
@@ -207,6 +219,7 @@ class ConnectorConformance:
 
     # -- secrets and PII -----------------------------------------------------------
 
+    @pytest.mark.asyncio
     async def test_secrets_and_keys_stay_out_of_repr_status_and_logs(
         self, sim: Simulator, caplog: pytest.LogCaptureFixture
     ) -> None:

@@ -250,19 +250,37 @@ def connector() -> None:
     pass
 
 
-@connector.command("new", help="Write a new connector package (connector, settings, simulator, conformance test).")
+@connector.command("new", help="Write a new connector: by default outside the hub's checkout a project of its own "
+                   "(slrt-connector-NAME/: pyproject with the entry point, connector, simulator, OpenAPI, README, "
+                   "conformance test); in the checkout, a package in its tree (--in-tree).")
 @click.argument("name")
-@click.option("--dir", "target", default="connectors", show_default=True, type=click.Path(path_type=Path))
-@click.option("--tests-dir", default="tests/connectors", show_default=True, type=click.Path(path_type=Path))
+@click.option("--standalone/--in-tree", default=None,
+              help="default: --in-tree when run at the root of the hub's checkout, else --standalone")
+@click.option("--dir", "target", default=None, type=click.Path(path_type=Path),
+              help="where to write: the project's parent (standalone, default .) or the package's (in-tree, "
+                   "default connectors)")
+@click.option("--tests-dir", default="tests/connectors", show_default=True, type=click.Path(path_type=Path),
+              help="in-tree only: where the conformance test goes")
 @click.option("--extends", type=click.Choice(["person", "household"]), default="person", show_default=True)
-def connector_new(name: str, target: Path, tests_dir: Path, extends: str) -> None:
-    from connectors.scaffold import write_connector_package
+def connector_new(name: str, standalone: bool | None, target: Path | None, tests_dir: Path, extends: str) -> None:
+    from connectors.scaffold import is_hub_checkout, write_connector_package, write_standalone_project
 
+    if standalone is None:
+        standalone = not is_hub_checkout(Path.cwd())
     try:
-        made = write_connector_package(name, target, tests_dir=tests_dir, extends=extends)
+        if standalone:
+            made = write_standalone_project(name, target or Path("."), extends=extends)
+        else:
+            made = write_connector_package(name, target or Path("connectors"), tests_dir=tests_dir, extends=extends)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(f"wrote {made.package_dir}/ and {made.test_file}; then `pip install -e .` and run the test")
+    if standalone:
+        project = made.test_file.parent.parent
+        click.echo(f"wrote {project}/ (package {made.module}, entry point {made.entry_point})\n"
+                   f"next: cd {project} && pip install -e '.[test]' && pytest   (README.md says the rest)")
+    else:
+        click.echo(f"wrote {made.package_dir}/ and {made.test_file}; add the entry point above to pyproject.toml, "
+                   "then `pip install -e .` and run the test")
 
 
 @main.command(help="Start a fresh demo: SQLite, Bekasi data, the API with GraphiQL; prints tokens.")
