@@ -81,7 +81,8 @@ async def _measure(hub: Hub, settings, base: str, cases: int, rounds: int, timeo
     print(f"\ncase graph of {cases} cases, bpjs timeout {timeout:.1f} s, {rounds} rounds (interleaved)\n")
     print_table(["variant", "p50 ms", "max ms"], [[t.label, t.p50, t.pct(1.0)] for t in (healthy, hanging)])
     over = hanging.p50 - timeout * 1000 - healthy.p50
-    print(f"\nhanging p50 - timeout - healthy p50: {over:.1f} ms (<= 0 is right: the timeout counts from the request's start, so the query's own work overlaps it)")
+    print(f"\nhanging p50 - timeout - healthy p50: {over:.1f} ms (<= 0 is right: the timeout counts from "
+          "the request's start, so the query's own work overlaps it)")
     print(f"budget handed to bpjs's load (timeout less the query's time before it): "
           f"min {min(budgets) * 1000:.0f} ms, max {max(budgets) * 1000:.0f} ms")
 
