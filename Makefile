@@ -1,5 +1,6 @@
 # Two commands on a fresh machine with Python 3.11+:  make demo  ·  make test
 PYTHON ?= python3
+PORT ?= 8000
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
@@ -15,14 +16,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/slrt-hub demo
+	$(VENV)/bin/slrt-hub demo --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
 
 serve: $(STAMP)
 	$(VENV)/bin/slrt-hub db upgrade
-	$(VENV)/bin/slrt-hub serve
+	$(VENV)/bin/slrt-hub serve --port $(PORT)
 
 clean:
 	rm -rf $(VENV) .slrt .pytest_cache

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from auth.roles import Role
+from hub.demo.state import DEFAULT_DEMO_DIR, DEMO_TOKEN_LIFETIME
 from hub.settings import Settings
 
 
@@ -52,22 +53,40 @@ def db_upgrade() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="API processes on the port (each with its own pool and, if embedded, delivery worker)")
 def serve(host: str, port: int, workers: int) -> None:
-    _serve(_settings(), host, port, workers)
+    settings = _settings()
+    _require_migrated(settings)
+    sock = _listen(host, port)
+    _serve(settings, sock, workers)
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
-    import uvicorn
+def _require_migrated(settings: Settings) -> None:
+    """Stop with one line (exit 2) when the database is missing, unreachable or not migrated."""
+    from hub.db.migrate import schema_problem
 
+    if problem := asyncio.run(schema_problem(settings.database_url)):
+        click.echo(f"error: {problem}", err=True)
+        raise SystemExit(2)
+
+
+def _listen(host: str, port: int) -> Any:
+    """The bound port, before anything else happens; a port in use ends the command (exit 2)."""
+    from hub.serving import PortUnavailable, listen
+
+    try:
+        return listen(host, port)
+    except PortUnavailable as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None
+
+
+def _serve(settings: Settings, sock: Any, workers: int = 1) -> None:
+    from hub import serving
     from hub.asgi import create_app
     from hub.observability.logs import configure_logging
 
     configure_logging()
-    if workers > 1:
-        # uvicorn starts each worker process from an import string; they read SLRT_* themselves.
-        uvicorn.run("hub.asgi:app_from_environment", factory=True, workers=workers, host=host, port=port,
-                    log_config=None, access_log=False)
-        return
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+    # Several processes each build the app from an import string; they read SLRT_* themselves.
+    serving.run("hub.asgi:app_from_environment" if workers > 1 else create_app(settings), sock, workers=workers)
 
 
 @main.command(help="Deliver referral webhooks from the outbox until SIGTERM/SIGINT (then shut down gracefully).")
@@ -76,8 +95,9 @@ def worker() -> None:
     from hub.observability.logs import configure_logging
     from hub.observability.worker_metrics import with_worker_metrics
 
-    configure_logging()
     settings = _settings()
+    _require_migrated(settings)
+    configure_logging()
     run_in_loop(with_worker_metrics(settings, run_worker(settings)))
 
 
@@ -85,14 +105,18 @@ def worker() -> None:
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role], case_sensitive=False))
 @click.option("--area", default=None, help="Kemendagri area code, e.g. 32.75.02 or 327502")
 @click.option("--sub", default=None, help="subject (user name); defaults to role and area")
-@click.option("--lifetime", default=None, type=int, help="seconds; defaults to SLRT_TOKEN_LIFETIME_SECONDS")
-def token(role: str, area: str | None, sub: str | None, lifetime: int | None) -> None:
+@click.option("--lifetime", default=None, type=int,
+              help="seconds; defaults to SLRT_TOKEN_LIFETIME_SECONDS (with --demo: 12 hours)")
+@click.option("--demo", "for_demo", is_flag=True,
+              help="a token for the demo started by `slrt-hub demo`: its keys and its URL, whatever the port")
+@click.option("--demo-dir", default=str(DEFAULT_DEMO_DIR), show_default=True, type=click.Path(path_type=Path),
+              help="the demo's --data-dir")
+def token(role: str, area: str | None, sub: str | None, lifetime: int | None, for_demo: bool, demo_dir: Path) -> None:
     from auth.issuer import TokenIssuer
     from auth.keys import KeyStore
     from auth.roles import AREA_LENGTHS
     from hub.areas.codes import normalize_area_code
 
-    settings = _settings()
     the_role = Role(role.upper())
     code = normalize_area_code(area) if area else None
     if area and code is None:
@@ -101,11 +125,47 @@ def token(role: str, area: str | None, sub: str | None, lifetime: int | None) ->
     if lengths is not None and (code is None or len(code) not in lengths):
         raise click.BadParameter(f"a {the_role.value} token needs an area of {sorted(lengths)} digits",
                                  param_hint="--area")
-    keys = KeyStore(settings.data_dir / "keys")
-    keys.ensure()
-    issuer = TokenIssuer(keys, settings.issuer, settings.oauth_audience, settings.token_lifetime_seconds)
+    if for_demo:
+        issuer = _demo_issuer(demo_dir)
+        lifetime = lifetime or DEMO_TOKEN_LIFETIME
+    else:
+        settings = _settings()
+        _note_running_demo(settings, demo_dir)
+        keys = KeyStore(settings.data_dir / "keys")
+        keys.ensure()
+        issuer = TokenIssuer(keys, settings.issuer, settings.oauth_audience, settings.token_lifetime_seconds)
     click.echo(issuer.issue(subject=sub or f"{the_role.value.lower()}-{code or 'all'}", role=the_role, area=code,
                             lifetime=lifetime))
+
+
+def _demo_issuer(demo_dir: Path) -> Any:
+    """The issuer of the demo recorded in ``demo_dir``: its keys, its URL and audience."""
+    from auth.issuer import TokenIssuer
+    from auth.keys import KeyStore
+    from hub.demo.state import NoDemo, read_state
+
+    try:
+        state = read_state(demo_dir)
+    except NoDemo as exc:
+        raise click.ClickException(str(exc)) from None
+    if not state.running:
+        click.echo(f"note: the demo at {state.public_url} (process {state.pid}) is not running; "
+                   "this token is for it once it runs again with the same --data-dir and --port", err=True)
+    keys = KeyStore(Path(state.data_dir) / "keys")
+    return TokenIssuer(keys, state.issuer, state.audience)
+
+
+def _note_running_demo(settings: Settings, demo_dir: Path) -> None:
+    """A token for the configured hub is refused by a running demo: say so when one runs."""
+    from hub.demo.state import NoDemo, read_state
+
+    try:
+        state = read_state(demo_dir)
+    except NoDemo:
+        return
+    if state.running and (state.issuer != settings.issuer or Path(state.data_dir) != settings.data_dir.resolve()):
+        click.echo(f"note: this token is for {settings.issuer} (keys in {settings.data_dir}); the demo running at "
+                   f"{state.public_url} accepts only its own: `slrt-hub token --demo --role ...`", err=True)
 
 
 @main.group(help="OAuth clients of the built-in issuer (partner systems, service accounts).")
@@ -286,32 +346,52 @@ def connector_new(name: str, standalone: bool | None, target: Path | None, tests
 @main.command(help="Start a fresh demo: SQLite, Bekasi data, the API with GraphiQL; prints tokens.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--data-dir", default=".slrt/demo", show_default=True, type=click.Path(path_type=Path))
+@click.option("--data-dir", default=str(DEFAULT_DEMO_DIR), show_default=True, type=click.Path(path_type=Path),
+              help="the demo's own database, keys and state; replaced on every start")
 @click.option("--simulators-port", default=0, show_default=True, type=int, help="0 = a free port")
 def demo(host: str, port: int, data_dir: Path, simulators_port: int) -> None:
-    from hub.demo.runner import prepare_demo
-    from hub.demo.receiver import DemoPartners
-    from hub.demo.simulators import point_connectors_at, start_in_thread
+    from pydantic import ValidationError
 
+    from hub.demo.receiver import DemoPartners
+    from hub.demo.runner import prepare_demo
+    from hub.demo.settings import demo_settings
+    from hub.demo.simulators import point_connectors_at, start_in_thread
+    from hub.demo.state import DemoState
+    from hub.settings_errors import describe
+
+    sock = _listen(host, port)  # first: a port in use stops the demo before it prints anything
+    data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("SLRT_DATABASE_URL", f"sqlite+aiosqlite:///{(data_dir / 'demo.db').resolve()}")
-    os.environ.setdefault("SLRT_DEBUG", "true")
-    os.environ.setdefault("SLRT_DATA_DIR", str(data_dir.resolve()))
-    os.environ.setdefault("SLRT_PUBLIC_URL", f"http://{host}:{port}")
-    os.environ.setdefault("SLRT_ALLOW_PRIVATE_WEBHOOKS", "true")  # the demo partners listen on loopback
-    partners = DemoPartners(f"http://{host}:{port}").start_in_thread()
+    public_url = f"http://{host}:{port}"
+    try:
+        settings, ignored = demo_settings(data_dir, public_url)
+    except ValidationError as exc:
+        for line in describe(exc):
+            click.echo(f"error: {line}", err=True)
+        raise SystemExit(2) from None
+    for line in ignored:
+        click.echo(line)
+    partners = DemoPartners(public_url).start_in_thread()
     sim_port = start_in_thread("127.0.0.1", simulators_port)
     point_connectors_at("127.0.0.1", sim_port)
-    settings = _settings()
     tokens = asyncio.run(prepare_demo(settings, fresh=True, partners=partners))
+    state = DemoState(data_dir=str(data_dir), public_url=public_url, issuer=settings.issuer,
+                      audience=settings.oauth_audience, graphql_url=f"{public_url}/graphql", pid=os.getpid())
+    state_file = state.write()
+    demo_dir = "" if data_dir == DEFAULT_DEMO_DIR.resolve() else f" --demo-dir {data_dir}"
     click.echo(f"demo partner systems (one per Dinas): {partners.base_url}/partners/<agency>")
     click.echo(f"sector-system simulators: http://127.0.0.1:{sim_port}/ (connectors point there)")
-    click.echo(f"\nSLRT Hub demo — GraphiQL: http://{host}:{port}/graphql\n")
+    click.echo(f"\nSLRT Hub demo — GraphiQL: {state.graphql_url}\n")
     click.echo("Send one of these as 'Authorization: Bearer <token>' (valid 12 hours):\n")
     for label, value in tokens:
         click.echo(f"  {label}\n    {value}\n")
+    click.echo(f"More tokens for this demo: .venv/bin/slrt-hub token --demo{demo_dir} --role SUPERVISOR --area 32.75.02")
+    click.echo(f"Stop it with Ctrl-C; the next start begins again from fresh demo data ({data_dir}).\n")
     sys.stdout.flush()
-    _serve(settings, host, port)
+    try:
+        _serve(settings, sock)
+    finally:
+        state_file.unlink(missing_ok=True)
 
 
 from hub.partner_cli import partner  # noqa: E402 - a command group of its own module

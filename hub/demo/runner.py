@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
 from auth.roles import Role
 from hub.container import Hub
 from hub.db.engine import is_sqlite
@@ -10,20 +14,16 @@ from hub.demo.actors import demo_token_specs
 from hub.demo.partners import AGENCIES, refer_some, register_agencies
 from hub.demo.receiver import DemoAgency, DemoPartners
 from hub.demo.seed import seed_demo
+from hub.demo.state import DEMO_TOKEN_LIFETIME
 from hub.settings import Settings
 
-DEMO_TOKEN_LIFETIME = 12 * 3600
 
 
 async def prepare_demo(settings: Settings, fresh: bool = True,
                        partners: DemoPartners | None = None) -> list[tuple[str, str]]:
     """Migrate and load the demo; returns (label, token) per role."""
-    if fresh and is_sqlite(settings.database_url):
-        path = settings.database_url.split(":///", 1)[1]
-        from pathlib import Path
-
-        for suffix in ("", "-wal", "-shm"):
-            Path(path + suffix).unlink(missing_ok=True)
+    if fresh:
+        _remove_demo_database(settings)
     await upgrade_async(settings.database_url)
     hub = await Hub.start(settings)
     try:
@@ -42,6 +42,15 @@ async def prepare_demo(settings: Settings, fresh: bool = True,
         return tokens
     finally:
         await hub.close()
+
+
+def _remove_demo_database(settings: Settings) -> None:
+    """Delete the demo's SQLite file, and only a file inside the demo's own data dir."""
+    path = make_url(settings.database_url).database if is_sqlite(settings.database_url) else None
+    if not path or not Path(path).resolve().is_relative_to(Path(settings.data_dir).resolve()):
+        raise ValueError("a fresh demo only replaces an SQLite database inside its own data dir")
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
 
 
 __all__ = ["Role", "prepare_demo"]
