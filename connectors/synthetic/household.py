@@ -35,6 +35,14 @@ class HouseholdStory:
     family_name: str
 
 
+def _place(region: str, h: int) -> tuple[str, str]:
+    """(district, village) names: a village of the KK's own district when it is in Kota Bekasi."""
+    if region in names.BEKASI:
+        district, villages = names.BEKASI[region]
+        return district, villages[digit(h, 9, len(villages))]
+    return names.VILLAGES[digit(h, 9, len(names.VILLAGES))]
+
+
 def household(kk: str) -> HouseholdStory:
     """The story of the household `kk` belongs to; any KK with the same `household_key` shares it."""
     h = seed("household", household_key(kk))
@@ -49,7 +57,7 @@ def household(kk: str) -> HouseholdStory:
         programmes.append("PBI_JK")
     score = min(100, 20 + 7 * decile + digit(h, 5, 30))
     poor_house = score < 50
-    district, village = names.VILLAGES[digit(h, 9, len(names.VILLAGES))]
+    district, village = _place(kk[:6], h)
     return HouseholdStory(
         kk=kk,
         decile=decile,

@@ -5,6 +5,8 @@ Cases are moved through the real case service, so their timelines are real too.
 
 from __future__ import annotations
 
+from itertools import islice
+
 from auth.roles import Role
 from hub.cases.commands import RecordCase, ReviewCase
 from hub.cases.models import Case
@@ -12,7 +14,7 @@ from hub.cases.service import CaseService
 from hub.cases.status import CaseStatus
 from hub.areas.directory import AreaDirectory
 from hub.demo.actors import staff
-from hub.demo.people import synthetic_household
+from hub.demo.people import coherent_seeds, synthetic_household
 from hub.vocabulary import Channel, Priority, Sector
 
 COMPLAINTS = [
@@ -37,8 +39,9 @@ PATHS: dict[CaseStatus, list[str]] = {
 }
 
 
-async def seed_demo(cases: CaseService, areas: AreaDirectory, per_village: int = 4) -> list[Case]:
-    """Record ``per_village`` households' cases in each pilot village, spread over the statuses."""
+async def seed_demo(cases: CaseService, areas: AreaDirectory, per_village: int = len(PATHS)) -> list[Case]:
+    """Record ``per_village`` households' cases in each pilot village, one in each demo status
+    (so every district's supervisor finds cases of every status, as the README shows)."""
     made: list[Case] = []
     statuses = list(PATHS)
     n = 0
@@ -47,8 +50,9 @@ async def seed_demo(cases: CaseService, areas: AreaDirectory, per_village: int =
         facilitator = staff(Role.FACILITATOR, village.code, f"fasilitator-{village.code}")
         supervisor = staff(Role.SUPERVISOR, district, f"supervisor-{district}")
         front = staff(Role.FRONT_OFFICE, "3275", "front-office-3275")
-        for _ in range(per_village):
-            household = synthetic_household(n + 1, village.code, members=4)
+        seeds = demo_seeds(village.code, village.name, per_village)
+        for i, seed in enumerate(seeds):
+            household = synthetic_household(seed, village.code, members=4)
             complaint, sectors = COMPLAINTS[n % len(COMPLAINTS)]
             subject = household.members[2] if Sector.EDUCATION in sectors else household.members[0]
             record = RecordCase(channel=Channel.FACILITATOR, village_code=village.code, household=household,
@@ -56,11 +60,21 @@ async def seed_demo(cases: CaseService, areas: AreaDirectory, per_village: int =
                                 priority=Priority.HIGH if n % 3 == 0 else Priority.NORMAL)
             case = await cases.record(facilitator, record, idempotency_key=f"demo-{n}")
             assert isinstance(case, Case), case
-            for step in PATHS[statuses[n % len(statuses)]]:
+            for step in PATHS[statuses[i % len(statuses)]]:
                 case = await _step(cases, step, case, facilitator, supervisor, front, sectors)
             made.append(case)
             n += 1
     return made
+
+
+def demo_seeds(village_code: str, village_name: str, count: int) -> list[int]:
+    """The first ``count`` families living in the village; the one after them is left for
+    the README walkthrough to record (`walkthrough_seed`)."""
+    return list(islice(coherent_seeds(village_code, village_name), count))
+
+
+def walkthrough_seed(village_code: str, village_name: str, demo_count: int = len(PATHS)) -> int:
+    return list(islice(coherent_seeds(village_code, village_name), demo_count + 1))[-1]
 
 
 async def _step(cases: CaseService, step: str, case: Case, facilitator, supervisor, front, sectors) -> Case:  # type: ignore[no-untyped-def]
