@@ -6,11 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auth.principal import Actor
+from strawberry.dataloader import DataLoader
+
 from auth.roles import Scope
+from hub.access.actor_names import ActorNames
 from hub.access.audit import PiiRead
 from hub.container import Hub
 from schema.connectors.loaders import ConnectorLoaders
-from schema.loaders import Loaders
+from schema.loaders import Loaders, keyed
 from schema.referrals.loaders import ReferralLoaders
 
 
@@ -25,6 +28,7 @@ class Context:
     pii_reads: set[PiiRead] = field(default_factory=set)  # identity numbers shown in clear, for the audit log
     referral_loaders: ReferralLoaders = field(init=False)
     connector_loaders: ConnectorLoaders = field(init=False)
+    actor_names: DataLoader[str, str] = field(init=False)  # timeline actors' display names
 
     connection_params: dict[str, Any] | None = None  # graphql-transport-ws connection_init payload
 
@@ -36,6 +40,7 @@ class Context:
         self.loaders = Loaders(self.hub.case_reader, self.actor)
         self.referral_loaders = ReferralLoaders(self.hub.referral_reader, self.actor)
         self.connector_loaders = ConnectorLoaders(self.hub.connectors.runtimes)
+        self.actor_names = keyed(ActorNames(self.hub.sessions).names, str)
 
     def authenticate(self, actor: Actor) -> None:
         self.actor = actor

@@ -38,6 +38,10 @@ class CaseEvent:
     case_id: strawberry.ID
     cursor: str = strawberry.field(description="pass as `after` to Case.events for the entries that follow")
 
+    @strawberry.field(description="who acted, for people: a partner agency's name where `actor` is its client id")
+    async def actor_name(self, info: Info[Context, None]) -> str:
+        return await info.context.actor_names.load(self.actor)
+
     @strawberry.field
     async def case(self, info: Info[Context, None]) -> Case | None:
         row = await info.context.loaders.case.load(str(self.case_id))

@@ -99,6 +99,10 @@ class ReferralHistoryEntry:
     partner_reference: str | None
     outcome: str | None
 
+    @strawberry.field(description="who acted, for people: a partner agency's name where `actor` is its client id")
+    async def actor_name(self, info: Info[Context, None]) -> str:
+        return await info.context.actor_names.load(self.actor)
+
 
 @strawberry.type(description="One HTTP POST of a referral's webhook")
 class DeliveryAttempt:
