@@ -27,6 +27,7 @@ from auth.roles import Scope
 from hub.container import Hub
 from hub.delivery.embedded import EmbeddedWorker
 from hub.db.migrate import migrations_current
+from hub.http import graphiql
 from hub.http.authentication import BearerAuthentication
 from hub.http.graphql_media import finish_response, shape_result
 from hub.http.limits import BodyLimit, RateLimit
@@ -54,6 +55,10 @@ class HubGraphQL(GraphQL[Context, None]):
                                       connectors=hub.connectors.enabled().values()),
                          graphql_ide="graphiql" if s.debug else None, allow_queries_via_get=True)
         self.hub = hub
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return graphiql.page()  # every asset from the hub itself, none from a CDN
 
     async def process_result(self, request: Any, result: Any) -> Any:
         data = await super().process_result(request, result)
@@ -151,6 +156,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
             Route("/metrics", metrics),
             Route("/oauth/jwks.json", jwks),
             *issuer_routes,
+            *([graphiql.assets_route()] if settings.debug else []),
         ],
         lifespan=lifespan,
         middleware=[Middleware(RequestLog), Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
