@@ -377,7 +377,7 @@ def demo(host: str, port: int, data_dir: Path, simulators_port: int) -> None:
     tokens = asyncio.run(prepare_demo(settings, fresh=True, partners=partners))
     state = DemoState(data_dir=str(data_dir), public_url=public_url, issuer=settings.issuer,
                       audience=settings.oauth_audience, graphql_url=f"{public_url}/graphql", pid=os.getpid())
-    state_file = state.write()
+    state.write()  # kept after the demo stops: `token --demo` then says it is not running
     demo_dir = "" if data_dir == DEFAULT_DEMO_DIR.resolve() else f" --demo-dir {data_dir}"
     click.echo(f"demo partner systems (one per Dinas): {partners.base_url}/partners/<agency>")
     click.echo(f"sector-system simulators: http://127.0.0.1:{sim_port}/ (connectors point there)")
@@ -388,10 +388,7 @@ def demo(host: str, port: int, data_dir: Path, simulators_port: int) -> None:
     click.echo(f"More tokens for this demo: .venv/bin/slrt-hub token --demo{demo_dir} --role SUPERVISOR --area 32.75.02")
     click.echo(f"Stop it with Ctrl-C; the next start begins again from fresh demo data ({data_dir}).\n")
     sys.stdout.flush()
-    try:
-        _serve(settings, sock)
-    finally:
-        state_file.unlink(missing_ok=True)
+    _serve(settings, sock)
 
 
 from hub.partner_cli import partner  # noqa: E402 - a command group of its own module
