@@ -56,3 +56,19 @@ def test_derivation_is_pinned() -> None:
         "PBPU",
         False,
     )
+
+
+def test_the_synthetic_bekasi_places_are_the_hubs_areas() -> None:
+    """Dukcapil, SIKS-NG and PUPR name a household's village from this table; the hub's case
+    names it from its area list: the two must be one."""
+    from connectors.synthetic.names import BEKASI
+    from hub.areas.directory import reference_areas
+    from hub.vocabulary import AreaLevel
+
+    areas = reference_areas()
+    districts = {a.code: a.name.upper() for a in areas if a.level is AreaLevel.DISTRICT}
+    villages: dict[str, list[str]] = {}
+    for a in areas:
+        if a.level is AreaLevel.VILLAGE:
+            villages.setdefault(a.code[:6], []).append(a.name.upper())
+    assert {code: (districts[code], tuple(names)) for code, names in villages.items()} == BEKASI

@@ -113,3 +113,10 @@ def test_serve_on_an_unmigrated_postgresql_database(tmp_path: Path) -> None:
     assert "not migrated" in _one_line_error(result)
 
 
+
+
+def test_token_for_a_demo_that_never_ran_says_how_to_start_one(tmp_path: Path) -> None:
+    result = cli("token", "--demo", "--role", "ADMIN", cwd=tmp_path, env=clean_env())
+    assert result.returncode != 0 and result.stdout == ""
+    assert "make demo" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / ".slrt").exists()
