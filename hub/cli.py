@@ -3,35 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from auth.roles import Role
+from hub.demo.command import demo, demo_issuer, note_running_demo
 from hub.demo.state import DEFAULT_DEMO_DIR, DEMO_TOKEN_LIFETIME
 from hub.settings import Settings
+from hub.startup import listen_or_exit, require_migrated, serve_app, settings_or_exit
 
 
 @click.group(help="SLRT Hub: the integration layer of Sistem Layanan dan Rujukan Terpadu.")
 def main() -> None:
     pass
-
-
-def _settings() -> Settings:
-    """Settings from the environment; bad ones end the command with one line each, no traceback."""
-    from pydantic import ValidationError
-
-    from hub.settings_errors import describe
-
-    try:
-        return Settings()
-    except ValidationError as exc:
-        for line in describe(exc):
-            click.echo(f"error: {line}", err=True)
-        raise SystemExit(2) from None
 
 
 @main.group(help="Database tasks.")
@@ -43,7 +29,7 @@ def db() -> None:
 def db_upgrade() -> None:
     from hub.db.migrate import upgrade
 
-    upgrade(_settings().database_url)
+    upgrade(settings_or_exit().database_url)
     click.echo("database is at the latest revision")
 
 
@@ -53,40 +39,10 @@ def db_upgrade() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="API processes on the port (each with its own pool and, if embedded, delivery worker)")
 def serve(host: str, port: int, workers: int) -> None:
-    settings = _settings()
-    _require_migrated(settings)
-    sock = _listen(host, port)
-    _serve(settings, sock, workers)
-
-
-def _require_migrated(settings: Settings) -> None:
-    """Stop with one line (exit 2) when the database is missing, unreachable or not migrated."""
-    from hub.db.migrate import schema_problem
-
-    if problem := asyncio.run(schema_problem(settings.database_url)):
-        click.echo(f"error: {problem}", err=True)
-        raise SystemExit(2)
-
-
-def _listen(host: str, port: int) -> Any:
-    """The bound port, before anything else happens; a port in use ends the command (exit 2)."""
-    from hub.serving import PortUnavailable, listen
-
-    try:
-        return listen(host, port)
-    except PortUnavailable as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from None
-
-
-def _serve(settings: Settings, sock: Any, workers: int = 1) -> None:
-    from hub import serving
-    from hub.asgi import create_app
-    from hub.observability.logs import configure_logging
-
-    configure_logging()
-    # Several processes each build the app from an import string; they read SLRT_* themselves.
-    serving.run("hub.asgi:app_from_environment" if workers > 1 else create_app(settings), sock, workers=workers)
+    settings = settings_or_exit()
+    require_migrated(settings)
+    sock = listen_or_exit(host, port)
+    serve_app(settings, sock, workers)
 
 
 @main.command(help="Deliver referral webhooks from the outbox until SIGTERM/SIGINT (then shut down gracefully).")
@@ -95,8 +51,8 @@ def worker() -> None:
     from hub.observability.logs import configure_logging
     from hub.observability.worker_metrics import with_worker_metrics
 
-    settings = _settings()
-    _require_migrated(settings)
+    settings = settings_or_exit()
+    require_migrated(settings)
     configure_logging()
     run_in_loop(with_worker_metrics(settings, run_worker(settings)))
 
@@ -126,46 +82,16 @@ def token(role: str, area: str | None, sub: str | None, lifetime: int | None, fo
         raise click.BadParameter(f"a {the_role.value} token needs an area of {sorted(lengths)} digits",
                                  param_hint="--area")
     if for_demo:
-        issuer = _demo_issuer(demo_dir)
+        issuer = demo_issuer(demo_dir)
         lifetime = lifetime or DEMO_TOKEN_LIFETIME
     else:
-        settings = _settings()
-        _note_running_demo(settings, demo_dir)
+        settings = settings_or_exit()
+        note_running_demo(settings, demo_dir)
         keys = KeyStore(settings.data_dir / "keys")
         keys.ensure()
         issuer = TokenIssuer(keys, settings.issuer, settings.oauth_audience, settings.token_lifetime_seconds)
     click.echo(issuer.issue(subject=sub or f"{the_role.value.lower()}-{code or 'all'}", role=the_role, area=code,
                             lifetime=lifetime))
-
-
-def _demo_issuer(demo_dir: Path) -> Any:
-    """The issuer of the demo recorded in ``demo_dir``: its keys, its URL and audience."""
-    from auth.issuer import TokenIssuer
-    from auth.keys import KeyStore
-    from hub.demo.state import NoDemo, read_state
-
-    try:
-        state = read_state(demo_dir)
-    except NoDemo as exc:
-        raise click.ClickException(str(exc)) from None
-    if not state.running:
-        click.echo(f"note: the demo at {state.public_url} (process {state.pid}) is not running; "
-                   "this token is for it once it runs again with the same --data-dir and --port", err=True)
-    keys = KeyStore(Path(state.data_dir) / "keys")
-    return TokenIssuer(keys, state.issuer, state.audience)
-
-
-def _note_running_demo(settings: Settings, demo_dir: Path) -> None:
-    """A token for the configured hub is refused by a running demo: say so when one runs."""
-    from hub.demo.state import NoDemo, read_state
-
-    try:
-        state = read_state(demo_dir)
-    except NoDemo:
-        return
-    if state.running and (state.issuer != settings.issuer or Path(state.data_dir) != settings.data_dir.resolve()):
-        click.echo(f"note: this token is for {settings.issuer} (keys in {settings.data_dir}); the demo running at "
-                   f"{state.public_url} accepts only its own: `slrt-hub token --demo --role ...`", err=True)
 
 
 @main.group(help="OAuth clients of the built-in issuer (partner systems, service accounts).")
@@ -189,7 +115,7 @@ def client_add(name: str, role: str, scopes: tuple[str, ...], area: str | None, 
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--scope") from None
     try:
-        issued = asyncio.run(add_client(_settings().database_url, name=name, role=Role(role.upper()), scopes=granted,
+        issued = asyncio.run(add_client(settings_or_exit().database_url, name=name, role=Role(role.upper()), scopes=granted,
                                         area=area, partner_id=partner_id))
     except InvalidClient as exc:
         raise click.UsageError(str(exc)) from None
@@ -200,7 +126,7 @@ def client_add(name: str, role: str, scopes: tuple[str, ...], area: str | None, 
 def client_list() -> None:
     from hub.access.commands import list_clients
 
-    for c in asyncio.run(list_clients(_settings().database_url)):
+    for c in asyncio.run(list_clients(settings_or_exit().database_url)):
         scopes = " ".join(sorted(s.value for s in c.scopes))
         click.echo(f"{c.client_id}\t{'active' if c.active else 'revoked'}\t{c.role.value}\t{c.area or '-'}\t"
                    f"{c.partner_id or '-'}\t{scopes}\t{c.name}")
@@ -211,7 +137,7 @@ def client_list() -> None:
 def client_revoke(client_id: str) -> None:
     from hub.access.commands import revoke_client
 
-    if not asyncio.run(revoke_client(_settings().database_url, client_id)):
+    if not asyncio.run(revoke_client(settings_or_exit().database_url, client_id)):
         raise click.ClickException(f"no active client {client_id}")
     click.echo(f"revoked {client_id}")
 
@@ -225,7 +151,7 @@ def keys() -> None:
 def keys_rotate() -> None:
     from auth.keys import KeyStore
 
-    kid = KeyStore(_settings().data_dir / "keys").rotate()
+    kid = KeyStore(settings_or_exit().data_dir / "keys").rotate()
     click.echo(f"new signing key {kid}; running servers pick it up without a restart")
 
 
@@ -274,7 +200,7 @@ def seed(households: int, cases: int, rng_seed: int, jobs: int) -> None:
     from hub.db.base import utcnow
     from hub.seed.run import seed_caseload
 
-    settings = _settings()
+    settings = settings_or_exit()
     try:
         done = asyncio.run(seed_caseload(settings.database_url, settings.regency_code, households, cases,
                                          seed=rng_seed, now=utcnow(), jobs=jobs,
@@ -343,57 +269,10 @@ def connector_new(name: str, standalone: bool | None, target: Path | None, tests
                    "then `pip install -e .` and run the test")
 
 
-@main.command(help="Start a fresh demo: SQLite, Bekasi data, the API with GraphiQL; prints tokens.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--data-dir", default=str(DEFAULT_DEMO_DIR), show_default=True, type=click.Path(path_type=Path),
-              help="the demo's own database, keys and state; replaced on every start")
-@click.option("--simulators-port", default=0, show_default=True, type=int, help="0 = a free port")
-def demo(host: str, port: int, data_dir: Path, simulators_port: int) -> None:
-    from pydantic import ValidationError
-
-    from hub.demo.receiver import DemoPartners
-    from hub.demo.runner import prepare_demo
-    from hub.demo.settings import demo_settings
-    from hub.demo.simulators import point_connectors_at, start_in_thread
-    from hub.demo.state import DemoState
-    from hub.settings_errors import describe
-
-    sock = _listen(host, port)  # first: a port in use stops the demo before it prints anything
-    data_dir = data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    public_url = f"http://{host}:{port}"
-    try:
-        settings, ignored = demo_settings(data_dir, public_url)
-    except ValidationError as exc:
-        for line in describe(exc):
-            click.echo(f"error: {line}", err=True)
-        raise SystemExit(2) from None
-    for line in ignored:
-        click.echo(line)
-    partners = DemoPartners(public_url).start_in_thread()
-    sim_port = start_in_thread("127.0.0.1", simulators_port)
-    point_connectors_at("127.0.0.1", sim_port)
-    tokens = asyncio.run(prepare_demo(settings, fresh=True, partners=partners))
-    state = DemoState(data_dir=str(data_dir), public_url=public_url, issuer=settings.issuer,
-                      audience=settings.oauth_audience, graphql_url=f"{public_url}/graphql", pid=os.getpid())
-    state.write()  # kept after the demo stops: `token --demo` then says it is not running
-    demo_dir = "" if data_dir == DEFAULT_DEMO_DIR.resolve() else f" --demo-dir {data_dir}"
-    click.echo(f"demo partner systems (one per Dinas): {partners.base_url}/partners/<agency>")
-    click.echo(f"sector-system simulators: http://127.0.0.1:{sim_port}/ (connectors point there)")
-    click.echo(f"\nSLRT Hub demo — GraphiQL: {state.graphql_url}\n")
-    click.echo("Send one of these as 'Authorization: Bearer <token>' (valid 12 hours):\n")
-    for label, value in tokens:
-        click.echo(f"  {label}\n    {value}\n")
-    click.echo(f"More tokens for this demo: .venv/bin/slrt-hub token --demo{demo_dir} --role SUPERVISOR --area 32.75.02")
-    click.echo(f"Stop it with Ctrl-C; the next start begins again from fresh demo data ({data_dir}).\n")
-    sys.stdout.flush()
-    _serve(settings, sock)
-
-
 from hub.partner_cli import partner  # noqa: E402 - a command group of its own module
 
 main.add_command(partner)
+main.add_command(demo)
 
 if __name__ == "__main__":
     main()
