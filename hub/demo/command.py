@@ -31,9 +31,7 @@ def demo(host: str, port: int, data_dir: Path, simulators_port: int) -> None:
     from hub.demo.state import DemoState
     from hub.settings_errors import describe
 
-    sock = listen_or_exit(host, port)  # first: a port in use stops the demo before it prints anything
     data_dir = data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
     public_url = f"http://{host}:{port}"
     try:
         settings, ignored = demo_settings(data_dir, public_url)
@@ -41,6 +39,8 @@ def demo(host: str, port: int, data_dir: Path, simulators_port: int) -> None:
         for line in describe(exc):
             click.echo(f"error: {line}", err=True)
         raise SystemExit(2) from None
+    sock = listen_or_exit(host, port)  # before anything is printed or prepared: a port in use is one line
+    data_dir.mkdir(parents=True, exist_ok=True)
     for line in ignored:
         click.echo(line)
     partners = DemoPartners(public_url).start_in_thread()

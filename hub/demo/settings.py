@@ -4,7 +4,8 @@ The demo starts from an empty database every time, so it must never be pointed a
 else's: its database, keys, public URL and token issuer are fixed by ``--data-dir``,
 ``--host`` and ``--port``, whatever ``SLRT_*`` variables are exported. Each exported
 variable it overrides is reported in one line, so nobody wonders why theirs had no effect.
-Every other setting (rate limits, connector URLs, …) is read from the environment as usual.
+Every other setting (rate limits, connector URLs, …) is read from the environment as usual;
+``SLRT_ENVIRONMENT=production`` makes the demo refuse to start (debug on, private webhooks).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ def demo_overrides(data_dir: Path, public_url: str) -> dict[str, Any]:
         "public_url": public_url,
         "oauth_issuer": "",  # the built-in issuer at public_url: the demo mints its own tokens
         "oauth_jwks_url": "",
-        "environment": "development",
         "debug": True,  # GraphiQL
         "allow_private_webhooks": True,  # the demo partner systems listen on loopback
     }
