@@ -92,6 +92,8 @@ def test_a_token_for_another_hub_is_refused_and_the_token_command_says_which_to_
     refused = client.post("/graphql", json={"query": "{ cases { totalCount } }"},
                           headers={"authorization": f"Bearer {minted.stdout.strip()}"})
     assert refused.status_code == 401
+    # the refusal names the reason a developer acts on: the token was signed by another hub's key
+    assert refused.json()["errors"][0]["extensions"]["reason"] == "unknown_signing_key"
 
 
 def test_graphiql_loads_every_asset_from_the_hub(demo: Demo, client: httpx.Client) -> None:
