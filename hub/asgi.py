@@ -23,7 +23,6 @@ from auth.roles import Role
 from auth.verifier import InvalidToken
 from strawberry.asgi import GraphQL
 
-from auth.roles import Scope
 from hub.container import Hub
 from hub.delivery.embedded import EmbeddedWorker
 from hub.db.migrate import migrations_current
@@ -33,7 +32,6 @@ from hub.http.graphql_media import finish_response, shape_result
 from hub.http.limits import BodyLimit, RateLimit
 from hub.http.oauth import TokenEndpoint, metadata
 from hub.observability import outbox_gauges
-from hub.observability.logs import mask_identity_numbers_in
 from hub.observability.metrics import exposition
 from hub.http.request_log import RequestLog
 from hub.settings import Settings
@@ -61,14 +59,9 @@ class HubGraphQL(GraphQL[Context, None]):
         return graphiql.page()  # every asset from the hub itself, none from a CDN
 
     async def process_result(self, request: Any, result: Any) -> Any:
-        data = await super().process_result(request, result)
-        actor = request.scope.get("state", {}).get("actor")
-        if actor is None or not actor.has(Scope.PII_READ):
-            # The PII rule's safety net: fields mask identity numbers themselves, and any
-            # 16-digit run left anywhere else (free text, error messages) is masked here.
-            # Only strings are masked: a float such as a latency may have 16 digits too.
-            data = mask_identity_numbers_in(data)
-        return shape_result(request.scope, data)
+        # The PII rule already ran on `result` itself (schema/extensions/pii_guard.py), as it
+        # does for every WebSocket message.
+        return shape_result(request.scope, await super().process_result(request, result))
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         # GraphQL over HTTP: the media type and status `shape_result` chose for this request

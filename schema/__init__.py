@@ -22,10 +22,10 @@ from schema.cases.mutations import CaseMutations
 from schema.cases.queries import CaseQueries
 from schema.connectors.fields import connector_fields
 from schema.connectors.queries import ConnectorQueries
-from schema.extensions.audit import PiiAudit
 from schema.extensions.limits import QueryLimiter, QueryLimits
 from schema.extensions.masking import HubErrors
 from schema.extensions.metrics import OperationMetrics
+from schema.extensions.pii_guard import PiiGuard
 from schema.extensions.request_errors import RequestErrors
 from schema.people.queries import PeopleQueries
 from schema.statistics.queries import StatisticsQueries
@@ -71,7 +71,7 @@ def build_schema(debug: bool = False, limits: QueryLimits | None = None, max_bat
     extensions: list[Callable[[], SchemaExtension]] = [
         OperationMetrics, HubErrors, RequestErrors, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
     query_limits = limits or QueryLimits()
-    extensions += [lambda: QueryLimiter(query_limits), PiiAudit]
+    extensions += [lambda: QueryLimiter(query_limits), PiiGuard]
     if not debug:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     chosen = discover().values() if connectors is None else connectors

@@ -10,7 +10,6 @@ from strawberry.dataloader import DataLoader
 
 from auth.roles import Scope
 from hub.access.actor_names import ActorNames
-from hub.access.audit import PiiRead
 from hub.container import Hub
 from schema.connectors.loaders import ConnectorLoaders
 from schema.loaders import Loaders, keyed
@@ -25,7 +24,6 @@ class Context:
     request: Any = None
     response: Any = None
     loaders: Loaders = field(init=False)
-    pii_reads: set[PiiRead] = field(default_factory=set)  # identity numbers shown in clear, for the audit log
     referral_loaders: ReferralLoaders = field(init=False)
     connector_loaders: ConnectorLoaders = field(init=False)
     actor_names: DataLoader[str, str] = field(init=False)  # timeline actors' display names

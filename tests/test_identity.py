@@ -44,7 +44,7 @@ def test_masking_keeps_region_and_serial() -> None:
 
 
 def test_response_masking_touches_strings_only() -> None:
-    from hub.observability.logs import mask_identity_numbers_in
+    from hub.people.identity import mask_identity_numbers_in
 
     value = {"latency": 0.1234567890123456, "note": "NIK 3275024101850001 lapor", "n": [3275024101850001, "x"]}
     assert mask_identity_numbers_in(value) == {"latency": 0.1234567890123456, "note": "NIK 3275********0001 lapor",

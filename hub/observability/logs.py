@@ -8,28 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import traceback
 from datetime import UTC, datetime
 from typing import Any
 
-_SIXTEEN_DIGITS = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
-
-
-def mask_identity_numbers(text: str) -> str:
-    return _SIXTEEN_DIGITS.sub(r"\1********\2", text)
-
-
-def mask_identity_numbers_in(value: Any) -> Any:
-    """The same masking over every string inside a JSON-like value (numbers stay numbers)."""
-    if isinstance(value, str):
-        return mask_identity_numbers(value)
-    if isinstance(value, dict):
-        return {k: mask_identity_numbers_in(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_identity_numbers_in(v) for v in value]
-    return value
+from hub.people.identity import mask_identity_numbers
 
 
 class JsonFormatter(logging.Formatter):

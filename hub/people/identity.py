@@ -7,8 +7,10 @@ the same region prefix and serial; its middle digits are the card's issue date.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from hub.vocabulary import Sex
 
@@ -80,11 +82,31 @@ def check_kk(kk_number: str) -> str | None:
     return None
 
 
+_IN_TEXT = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
+
+
 def mask_identity_number(number: str) -> str:
     """``3275********0001``: region and serial stay readable, the birth date is hidden."""
     if len(number) != 16:
         return "*" * len(number)
     return number[:4] + "*" * 8 + number[12:]
+
+
+def mask_identity_numbers(text: str) -> str:
+    """Every run of 16 digits in free text (a complaint, a note, a log line) masked."""
+    return _IN_TEXT.sub(r"\1********\2", text)
+
+
+def mask_identity_numbers_in(value: Any) -> Any:
+    """The same masking over every string inside a JSON-like value (numbers stay numbers:
+    a float such as a latency may have 16 digits too)."""
+    if isinstance(value, str):
+        return mask_identity_numbers(value)
+    if isinstance(value, dict):
+        return {k: mask_identity_numbers_in(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_identity_numbers_in(v) for v in value]
+    return value
 
 
 def make_nik(region: str, birth_date: date, sex: Sex, serial: int) -> str:

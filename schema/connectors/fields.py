@@ -21,8 +21,8 @@ from strawberry.types.field import StrawberryField
 
 from connectors.sdk import Connector, ConnectorSettings, Entity
 from connectors.sdk import ConnectorUnavailable as Unavailable
-from hub.access.audit import PiiRead, SubjectKind
-from schema.access.pii import operation_of
+from hub.access.audit import SubjectKind
+from schema.access.pii import note_clear_read, sees_pii
 from schema.errors import ConnectorUnavailable, Forbidden
 from schema.extensions.limits import cost
 
@@ -37,7 +37,7 @@ def connector_field(cls: type[Connector[ConnectorSettings]]) -> StrawberryField:
 
     async def resolve(root: Any, info: Info) -> Any:
         ctx = info.context
-        if personal and not ctx.sees_pii:
+        if personal and not sees_pii(info):
             raise Forbidden(f"{field_name} carries personal data: it needs the pii:read scope", connector=name)
         key = root.raw_nik if person else root.raw_kk
         try:
@@ -45,7 +45,7 @@ def connector_field(cls: type[Connector[ConnectorSettings]]) -> StrawberryField:
         except Unavailable as exc:
             raise ConnectorUnavailable(exc.connector_name, exc.reason) from None
         if personal and record is not None:
-            ctx.pii_reads.add(PiiRead(kind, key, operation_of(info)))
+            note_clear_read(info, kind, key)
         return record
 
     description = f"{cls.description or name} - from the `{name}` connector; null when not found there"
