@@ -39,13 +39,13 @@ def test_kk_rules() -> None:
     assert check_kk("3275020101200000") is not None
 
 
-def test_masking_keeps_region_and_serial() -> None:
-    assert mask_identity_number("3275024101850001") == "3275********0001"
+def test_masking_keeps_province_and_regency_only() -> None:
+    assert mask_identity_number("3275024101850001") == "3275************"
 
 
 def test_response_masking_touches_strings_only() -> None:
     from hub.people.identity import mask_identity_numbers_in
 
     value = {"latency": 0.1234567890123456, "note": "NIK 3275024101850001 lapor", "n": [3275024101850001, "x"]}
-    assert mask_identity_numbers_in(value) == {"latency": 0.1234567890123456, "note": "NIK 3275********0001 lapor",
+    assert mask_identity_numbers_in(value) == {"latency": 0.1234567890123456, "note": "NIK 3275************ lapor",
                                                "n": [3275024101850001, "x"]}

@@ -1,7 +1,7 @@
 """JSON-lines logging with identity numbers masked by the pipeline itself.
 
 Masking sits in the formatter, the one place every record passes, so no code path can
-log a NIK or KK number in clear: any run of 16 digits becomes ``3275********0001``.
+log a NIK or KK number in clear: any run of 16 digits becomes ``3275************``.
 """
 
 from __future__ import annotations

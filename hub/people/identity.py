@@ -82,19 +82,25 @@ def check_kk(kk_number: str) -> str | None:
     return None
 
 
-_IN_TEXT = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
+# How much of an identity number a caller without pii:read may see (README, Access): the
+# province and regency only. Digits 5-6 (district) and 7-12 (a NIK's birth date and sex,
+# a KK's issue date) would rebuild the number with the case data staff see; the serial
+# (13-16) is hidden too, so that even a known birth date leaves 9,999 candidates.
+SHOWN_DIGITS = 4
+_MASK = "*" * (16 - SHOWN_DIGITS)
+_IN_TEXT = re.compile(rf"(?<!\d)(\d{{{SHOWN_DIGITS}}})\d{{{16 - SHOWN_DIGITS}}}(?!\d)")
 
 
 def mask_identity_number(number: str) -> str:
-    """``3275********0001``: region and serial stay readable, the birth date is hidden."""
+    """``3275************``: only the province and regency stay readable."""
     if len(number) != 16:
         return "*" * len(number)
-    return number[:4] + "*" * 8 + number[12:]
+    return number[:SHOWN_DIGITS] + _MASK
 
 
 def mask_identity_numbers(text: str) -> str:
     """Every run of 16 digits in free text (a complaint, a note, a log line) masked."""
-    return _IN_TEXT.sub(r"\1********\2", text)
+    return _IN_TEXT.sub(rf"\1{_MASK}", text)
 
 
 def mask_identity_numbers_in(value: Any) -> Any:

@@ -9,7 +9,7 @@ from strawberry.types import Info
 from hub.access.audit import SubjectKind
 from hub.people.models import Household as HouseholdRow
 from hub.people.models import Person as PersonRow
-from schema.access.pii import shown
+from schema.access.pii import sees_pii, shown
 from schema.areas.types import Area
 from schema.enums import Relationship, Sex
 from schema.errors import Forbidden
@@ -26,13 +26,18 @@ def require_pii(info: Info[Context, None]) -> None:
 class Person:
     id: strawberry.ID
     name: str
-    birth_date: date
+    birth_year: int = strawberry.field(description="the year of birth, shown to every caller")
     sex: Sex
     relationship: Relationship
     raw_nik: strawberry.Private[str]
+    raw_birth_date: strawberry.Private[date]
     household_id: strawberry.Private[str]
 
-    @strawberry.field(description="16-digit NIK; masked (3275********0001) without pii:read")
+    @strawberry.field(description="null without pii:read, which sees birthYear only (README, Access)")
+    def birth_date(self, info: Info[Context, None]) -> date | None:
+        return self.raw_birth_date if sees_pii(info) else None
+
+    @strawberry.field(description="16-digit NIK; masked (3275************) without pii:read")
     def nik(self, info: Info[Context, None]) -> str:
         return shown(self.raw_nik, info)
 
@@ -51,8 +56,9 @@ class Person:
 
     @classmethod
     def from_row(cls, p: PersonRow) -> Person:
-        return cls(id=strawberry.ID(p.id), name=p.name, birth_date=p.birth_date, sex=p.sex,
-                   relationship=p.relationship, raw_nik=p.nik, household_id=p.household_id)
+        return cls(id=strawberry.ID(p.id), name=p.name, birth_year=p.birth_date.year, sex=p.sex,
+                   relationship=p.relationship, raw_nik=p.nik, raw_birth_date=p.birth_date,
+                   household_id=p.household_id)
 
 
 @strawberry.federation.type(keys=["kkNumber"], description="A family (keluarga), identified by its Kartu Keluarga number")

@@ -34,7 +34,7 @@ async def test_without_pii_read_numbers_are_masked_everywhere(as_role):
     facilitator = as_role(Role.FACILITATOR, VILLAGE_A)
     result = await facilitator(GRAPH)
     node = result["data"]["cases"]["edges"][0]["node"]
-    assert node["subjects"][0]["nik"] == nik[:4] + "********" + nik[12:]
+    assert node["subjects"][0]["nik"] == nik[:4] + "*" * 12
     assert not SIXTEEN.search(str(result)), result
     # Lists in a recordCase payload are masked for the recorder too.
     again = await facilitator(RECORD, input=record_input(2, VILLAGE_A))
@@ -45,7 +45,7 @@ async def test_a_nik_in_free_text_is_masked_too(as_role):
     value = await _record(as_role, complaint="Tetangga dengan NIK 3275014101850001 juga butuh bantuan")
     assert value  # recorded
     result = await as_role(Role.SUPERVISOR, "3275")(GRAPH)
-    assert "3275********0001" in result["data"]["cases"]["edges"][0]["node"]["complaint"]
+    assert "3275************" in result["data"]["cases"]["edges"][0]["node"]["complaint"]
     assert not SIXTEEN.search(str(result))
 
 
@@ -75,7 +75,7 @@ async def test_every_clear_read_is_audited_and_auditors_page_through_it(as_role,
     assert (first["actor"], first["actorRole"], first["subjectKind"], first["clientIp"]) == (
         "fo-siti", "FRONT_OFFICE", "NIK", "127.0.0.1")
     assert first["at"] and first["requestId"]
-    assert first["subject"] == nik[:4] + "********" + nik[12:]  # the auditor holds no pii:read
+    assert first["subject"] == nik[:4] + "*" * 12  # the auditor holds no pii:read
     kk_reads = (await auditor(AUDIT, nik=kk))["data"]["auditLog"]["edges"]
     assert {e["node"]["subjectKind"] for e in kk_reads} == {"KK"}
     # Paging: 4 members' NIKs + KK numbers were read by `cases`; pages of 2 cover them all, no repeats.
