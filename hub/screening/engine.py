@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from hub.screening.model import (
+    FORBIDDEN,
     UNAVAILABLE,
     HouseholdView,
     NotEvaluated,
@@ -43,9 +44,9 @@ class Screening:
             for member in subjects:
                 kind: SubjectKind = "PERSON" if member is not None else "HOUSEHOLD"
                 subject = member.nik if member is not None else household.kk
-                down = _unavailable(rule, household, member)
-                if down:
-                    skipped.append(NotEvaluated(rule.id, rule.programme, kind, subject, down))
+                down, forbidden = _gaps(rule, household, member)
+                if down or forbidden:
+                    skipped.append(NotEvaluated(rule.id, rule.programme, kind, subject, down, forbidden))
                     continue
                 facts: dict[str, Any] = {}
                 if _holds(rule.when, _Context(household, member, on), facts):
@@ -53,13 +54,18 @@ class Screening:
         return ScreeningResult(suggestions, skipped)
 
 
-def _unavailable(rule: Rule, household: HouseholdView, member: PersonView | None) -> tuple[str, ...]:
-    down: list[str] = []
-    for scope, connector in sorted(rule.connectors):
+def _gaps(rule: Rule, household: HouseholdView, member: PersonView | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The connectors a rule reads that were down, and those withheld from the caller."""
+    down: set[str] = set()
+    forbidden: set[str] = set()
+    for scope, connector in rule.connectors:
         records = household.records if scope == "household" else (member.records if member else {})
-        if connector not in records or records[connector] is UNAVAILABLE:
-            down.append(connector)
-    return tuple(sorted(down))
+        record = records.get(connector, UNAVAILABLE)
+        if record is FORBIDDEN:
+            forbidden.add(connector)
+        elif record is UNAVAILABLE:
+            down.add(connector)
+    return tuple(sorted(down)), tuple(sorted(forbidden))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -17,6 +17,20 @@ class _Unavailable:
 
 UNAVAILABLE: Final = _Unavailable()
 
+
+class _Forbidden:
+    """Marker: the caller may not read this connector's personal data, so it was not fetched."""
+
+    def __repr__(self) -> str:
+        return "FORBIDDEN"
+
+
+FORBIDDEN: Final = _Forbidden()
+
+# A fact that is personal data though no connector is: the age, which with the birth year
+# (or watched over time) gives the birth date away, and with it most of the NIK.
+BIRTH_DATE_FACTS: Final = frozenset({"member.age"})
+
 SubjectKind = Literal["PERSON", "HOUSEHOLD"]
 
 
@@ -53,6 +67,7 @@ class NotEvaluated:
     subject_kind: SubjectKind
     subject: str
     unavailable: tuple[str, ...]  # connector names that were down
+    forbidden: tuple[str, ...] = ()  # connectors whose personal data the caller may not read
 
 
 @dataclass(frozen=True, slots=True)

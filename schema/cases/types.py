@@ -134,7 +134,7 @@ class Case:
                                   "(rules: hub/screening/rules.json or SLRT_SCREENING_RULES)")
     async def suggested_referrals(self, info: Info[Context, None]) -> list[SuggestedReferral]:
         result = await screening_of(info, self.household_id)
-        return [SuggestedReferral.from_suggestion(s) for s in result.suggestions] if result else []
+        return [SuggestedReferral.from_suggestion(s, info) for s in result.suggestions] if result else []
 
     @strawberry.field(description="screening rules not evaluated because a connector they read was down; "
                                   "\"not evaluated\" is never \"no need\"")

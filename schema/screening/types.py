@@ -11,8 +11,8 @@ import strawberry
 from strawberry.types import Info
 
 from hub.access.audit import SubjectKind
-from hub.screening import NotEvaluated, Suggestion
-from schema.access.pii import shown
+from hub.screening import BIRTH_DATE_FACTS, NotEvaluated, Suggestion
+from schema.access.pii import sees_pii, shown
 from schema.context import Context
 
 
@@ -22,7 +22,14 @@ class ScreeningSubject(enum.Enum):
     HOUSEHOLD = "HOUSEHOLD"
 
 
-@strawberry.type(description="One fact that made a rule fire, e.g. member.bpjs.active = false")
+@strawberry.enum(description="Why a screening rule was not evaluated")
+class NotEvaluatedReason(enum.Enum):
+    CONNECTOR_UNAVAILABLE = "CONNECTOR_UNAVAILABLE"
+    FORBIDDEN = "FORBIDDEN"
+
+
+@strawberry.type(description="One fact that made a rule fire, e.g. member.bpjs.active = false; without pii:read "
+                             "no fact comes from a personal-data connector and member.age is left out")
 class ScreeningFact:
     name: str
     value: str | None = strawberry.field(description="JSON text of the value; NOT_FOUND when a system did not know the subject")
@@ -46,17 +53,22 @@ class SuggestedReferral:
         return _number(info, self.subject_kind.value, self.raw_subject)
 
     @classmethod
-    def from_suggestion(cls, s: Suggestion) -> SuggestedReferral:
+    def from_suggestion(cls, s: Suggestion, info: Info[Context, None]) -> SuggestedReferral:
         return cls(programme=s.programme, subject_kind=ScreeningSubject(s.subject_kind), rule=s.rule,
-                   reason=s.reason, facts=_facts(s.facts), raw_subject=s.subject)
+                   reason=s.reason, facts=_facts(s.facts, info), raw_subject=s.subject)
 
 
-@strawberry.type(description="A rule that could not be evaluated because a connector it reads was unavailable")
+@strawberry.type(description="A rule that could not be evaluated: a connector it reads was down, or carries "
+                             "personal data the caller may not read")
 class NotEvaluatedRule:
     rule: str
     programme: str
     subject_kind: ScreeningSubject
+    reason: NotEvaluatedReason = strawberry.field(description="FORBIDDEN when it reads a personal-data connector and "
+                                                              "the caller lacks pii:read, else CONNECTOR_UNAVAILABLE")
     unavailable: list[str] = strawberry.field(description="the connectors that were down")
+    forbidden: list[str] = strawberry.field(description="the personal-data connectors it reads, not called without "
+                                                        "pii:read")
     raw_subject: strawberry.Private[str]
 
     @strawberry.field(description="the member's NIK or the household's KK; masked without pii:read")
@@ -65,10 +77,20 @@ class NotEvaluatedRule:
 
     @classmethod
     def from_gap(cls, n: NotEvaluated) -> NotEvaluatedRule:
-        return cls(rule=n.rule, programme=n.programme, subject_kind=ScreeningSubject(n.subject_kind),
-                   unavailable=list(n.unavailable), raw_subject=n.subject)
+        reason = NotEvaluatedReason.FORBIDDEN if n.forbidden else NotEvaluatedReason.CONNECTOR_UNAVAILABLE
+        return cls(rule=n.rule, programme=n.programme, subject_kind=ScreeningSubject(n.subject_kind), reason=reason,
+                   unavailable=list(n.unavailable), forbidden=list(n.forbidden), raw_subject=n.subject)
 
 
-def _facts(facts: Mapping[str, Any]) -> list[ScreeningFact]:
-    return [ScreeningFact(name=name, value=None if value is None else json.dumps(value, default=str))
-            for name, value in facts.items()]
+def _facts(facts: Mapping[str, Any], info: Info[Context, None]) -> list[ScreeningFact]:
+    clear = sees_pii(info)
+    return [ScreeningFact(name=name, value=_value(name, value, info))
+            for name, value in facts.items() if clear or name not in BIRTH_DATE_FACTS]
+
+
+def _value(name: str, value: Any, info: Info[Context, None]) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 16 and value.isdigit():  # member.nik, household.kk, a card number
+        value = shown(value, info, SubjectKind.KK if "kk" in name.rsplit(".", 1)[-1] else SubjectKind.NIK)
+    return json.dumps(value, default=str)
