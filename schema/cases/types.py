@@ -136,8 +136,8 @@ class Case:
         result = await screening_of(info, self.household_id)
         return [SuggestedReferral.from_suggestion(s, info) for s in result.suggestions] if result else []
 
-    @strawberry.field(description="screening rules not evaluated because a connector they read was down; "
-                                  "\"not evaluated\" is never \"no need\"")
+    @strawberry.field(description="screening rules not evaluated: a connector they read was down, or carries "
+                                  "personal data the caller may not read; \"not evaluated\" is never \"no need\"")
     async def screening_not_evaluated(self, info: Info[Context, None]) -> list[NotEvaluatedRule]:
         result = await screening_of(info, self.household_id)
         return [NotEvaluatedRule.from_gap(n) for n in result.not_evaluated] if result else []
