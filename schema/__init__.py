@@ -9,7 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import AddValidationRules, ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import AddValidationRules, ParserCache, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types.base import StrawberryObjectDefinition
@@ -68,10 +68,11 @@ def build_schema(debug: bool = False, limits: QueryLimits | None = None, max_bat
     (what `slrt-hub schema` prints with all connectors enabled, and schema.graphql holds)."""
     # Factories, not instances: strawberry builds fresh extensions per request; the parse
     # and validation caches themselves are shared at module level.
-    extensions: list[Callable[[], SchemaExtension]] = [
-        OperationMetrics, HubErrors, RequestErrors, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
+    # QueryLimiter also validates (cached): the limits are checked before validation.
     query_limits = limits or QueryLimits()
-    extensions += [lambda: QueryLimiter(query_limits), PiiGuard]
+    extensions: list[Callable[[], SchemaExtension]] = [
+        OperationMetrics, HubErrors, RequestErrors, lambda: ParserCache(maxsize=256),
+        lambda: QueryLimiter(query_limits), PiiGuard]
     if not debug:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     chosen = discover().values() if connectors is None else connectors
