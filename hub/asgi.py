@@ -48,7 +48,7 @@ class HubGraphQL(GraphQL[Context, None]):
         s = hub.settings
         limits = QueryLimits(max_depth=s.query_max_depth, max_aliases=s.query_max_aliases, max_tokens=s.query_max_tokens,
                              max_cost=s.query_max_cost, default_list_size=s.query_default_list_size,
-                             field_costs=s.query_field_costs)
+                             field_costs=s.query_field_costs, max_entities=s.max_entity_representations)
         super().__init__(build_schema(s.debug, limits, s.max_batch_operations,
                                       connectors=hub.connectors.enabled().values()),
                          graphql_ide="graphiql" if s.debug else None, allow_queries_via_get=True)

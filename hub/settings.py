@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     query_default_list_size: int = Field(10, ge=1, description="assumed size of a list without a `first` argument")
     query_field_costs: dict[str, int] = Field(
         default_factory=dict, description='cost of named fields, JSON, e.g. {"Person.healthCoverage": 5}')
+    max_entity_representations: int = Field(
+        1000, ge=1, le=100_000, description="federation: representations one operation's `_entities` may look up")
     rate_limit: str = Field(
         "1200/minute", description="GraphQL requests per client or subject (`limits` notation, `;` between several)")
     token_rate_limit: str = Field("60/minute", description="/oauth/token requests per client address")
