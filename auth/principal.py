@@ -12,7 +12,8 @@ class Actor:
     """Who is calling: subject, role, scopes, and the area (or partner) it is bound to.
 
     ``area`` is a Kemendagri code without dots; None means the caller is not bound to an
-    area (AUDITOR, ADMIN, service clients).
+    area (AUDITOR, ADMIN, service clients). ``valid_until`` (epoch seconds) is when the
+    hub stops accepting the token: its ``exp`` plus the verifier's leeway.
     """
 
     subject: str
@@ -21,6 +22,7 @@ class Actor:
     area: str | None = None
     partner_id: str | None = None
     client_id: str | None = None
+    valid_until: float | None = None
 
     def has(self, scope: Scope) -> bool:
         return scope in self.scopes

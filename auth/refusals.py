@@ -29,6 +29,8 @@ class Refusal(StrEnum):
     CLAIM_MISSING = "claim_missing"
     CLAIM_INVALID = "claim_invalid"
     ROLE_MISSING = "role_missing"
+    SEVERAL_ROLES = "several_roles"
+    SCOPE_BEYOND_ROLE = "scope_beyond_role"
     AREA_MISSING = "area_missing"
     PARTNER_MISSING = "partner_missing"
     TOKEN_INVALID = "token_invalid"
@@ -73,6 +75,11 @@ _SENTENCES: dict[Refusal, str] = {
     Refusal.CLAIM_INVALID: "The token's {claim} claim has a value this hub cannot read: {new_token}.",
     Refusal.ROLE_MISSING: "The token carries no SLRT role in its {claim} claim: ask for a token with a role "
                           "such as FACILITATOR or SUPERVISOR.",
+    Refusal.SEVERAL_ROLES: "The token carries several SLRT roles ({roles}) in its {claim} claim, and an account "
+                           "has exactly one: ask the identity provider's administrator to keep one role.",
+    Refusal.SCOPE_BEYOND_ROLE: "The token carries scope {scopes}, which the {role} role does not have (a token "
+                               "may narrow its role's scopes, never widen them): ask for a token with the "
+                               "role's scopes only.",
     Refusal.AREA_MISSING: "A {role} token must carry its area code in its {claim} claim: mint it with "
                           "--area CODE (a Kemendagri code such as 3275 or 327502).",
     Refusal.PARTNER_MISSING: "A PARTNER token must carry its partner id in its {claim} claim: ask the hub's "

@@ -41,6 +41,15 @@ DEFAULT_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ADMIN: frozenset({S.ADMIN, S.STATS_READ}),
 }
 
+
+
+def scopes_beyond(role: Role, scopes: frozenset[Scope]) -> frozenset[Scope]:
+    """Scopes a token or client of ``role`` may not carry: a role's default scopes are also
+    its most. A token or client may narrow them, never widen them (a PARTNER, bound to no
+    area, holding case:read would read every area)."""
+    return scopes - DEFAULT_SCOPES[role]
+
+
 # The area a role's token must name: villages for field staff, a district or the regency
 # for supervisors, the regency for the secretariat; None means any area (or none).
 AREA_LENGTHS: dict[Role, frozenset[int] | None] = {

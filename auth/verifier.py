@@ -28,7 +28,7 @@ from joserfc.jwk import KeySet
 from auth.jwks import JwksUnavailable
 from auth.principal import Actor
 from auth.refusals import BUILTIN_ISSUER, Refusal, sentence
-from auth.roles import AREA_LENGTHS, DEFAULT_SCOPES, Role, parse_scopes
+from auth.roles import AREA_LENGTHS, DEFAULT_SCOPES, Role, parse_scopes, scopes_beyond
 
 MAX_TOKEN_BYTES = 8192
 ALGORITHMS = ["RS256", "ES256"]
@@ -135,6 +135,9 @@ class TokenVerifier:
         if not scopes:
             # Identity providers put OIDC scopes ("openid profile") in `scope`; the role decides.
             scopes = DEFAULT_SCOPES[role]
+        if beyond := scopes_beyond(role, scopes):
+            raise self.refuse(Refusal.SCOPE_BEYOND_ROLE, scopes=" ".join(sorted(s.value for s in beyond)),
+                              role=role.value)
         area = _claim(claims, self._names.area)
         if isinstance(area, list):  # Keycloak user attributes may arrive as lists
             area = area[0] if area else None
@@ -147,13 +150,19 @@ class TokenVerifier:
             raise self.refuse(Refusal.PARTNER_MISSING, claim=self._names.partner)
         return Actor(subject=str(claims["sub"]), role=role, scopes=scopes, area=area,
                      partner_id=str(partner) if partner else None,
-                     client_id=str(claims.get("client_id") or claims.get("azp") or "") or None)
+                     client_id=str(claims.get("client_id") or claims.get("azp") or "") or None,
+                     valid_until=float(claims["exp"]) + LEEWAY_SECONDS)
 
     def _role(self, value: Any) -> Role:
         candidates = value if isinstance(value, list) else [value]
-        for item in candidates:
-            try:
-                return Role(str(item).upper())
-            except ValueError:
-                continue
-        raise self.refuse(Refusal.ROLE_MISSING, claim=self._names.roles)
+        known = {r.value: r for r in Role}
+        # Other roles an identity provider adds (offline_access, uma_authorization) are ignored.
+        roles = sorted({known[str(item).upper()] for item in candidates if str(item).upper() in known},
+                       key=lambda r: r.value)
+        if not roles:
+            raise self.refuse(Refusal.ROLE_MISSING, claim=self._names.roles)
+        if len(roles) > 1:
+            # No order of roles is safe to pick by (SUPERVISOR and PARTNER: which area rule?).
+            raise self.refuse(Refusal.SEVERAL_ROLES, roles=", ".join(r.value for r in roles),
+                              claim=self._names.roles)
+        return roles[0]

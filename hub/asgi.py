@@ -29,7 +29,8 @@ from hub.db.migrate import migrations_current
 from hub.http import graphiql
 from hub.http.authentication import BearerAuthentication
 from hub.http.graphql_media import finish_response, shape_result
-from hub.http.limits import BodyLimit, RateLimit
+from hub.http.limits import BodyLimit, CallerAllowance, RateLimit
+from hub.http.websocket import HubTransportWS, socket_options
 from hub.http.oauth import TokenEndpoint, metadata
 from hub.observability import outbox_gauges
 from hub.observability.metrics import exposition
@@ -44,15 +45,19 @@ NOBODY = Actor(subject="", role=Role.PARTNER, scopes=frozenset(), area=None, par
 
 
 class HubGraphQL(GraphQL[Context, None]):
-    def __init__(self, hub: Hub) -> None:
+    graphql_transport_ws_handler_class = HubTransportWS
+
+    def __init__(self, hub: Hub, allowance: CallerAllowance) -> None:
         s = hub.settings
         limits = QueryLimits(max_depth=s.query_max_depth, max_aliases=s.query_max_aliases, max_tokens=s.query_max_tokens,
                              max_cost=s.query_max_cost, default_list_size=s.query_default_list_size,
                              field_costs=s.query_field_costs, max_entities=s.max_entity_representations)
         super().__init__(build_schema(s.debug, limits, s.max_batch_operations,
                                       connectors=hub.connectors.enabled().values()),
-                         graphql_ide="graphiql" if s.debug else None, allow_queries_via_get=True)
+                         graphql_ide="graphiql" if s.debug else None, allow_queries_via_get=True,
+                         **socket_options(s.ws_init_timeout_seconds, s.ws_max_subscriptions))
         self.hub = hub
+        self.allowance = allowance  # HTTP requests and WebSocket operations spend the same
 
     @property
     def graphql_ide_html(self) -> str:
@@ -103,7 +108,8 @@ def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
             if own:
                 await holder["hub"].close()
 
-    graphql = _LazyGraphQL(settings, hub)
+    allowance = CallerAllowance(settings.rate_limit)
+    graphql = _LazyGraphQL(allowance)
     if hub is not None:
         holder["hub"] = hub
         graphql.start(hub)
@@ -154,7 +160,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
         lifespan=lifespan,
         middleware=[Middleware(RequestLog), Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
                     Middleware(_Auth, holder=holder, debug=settings.debug),
-                    Middleware(RateLimit, api_limit=settings.rate_limit, token_limit=settings.token_rate_limit)],
+                    Middleware(RateLimit, allowance=allowance, token_limit=settings.token_rate_limit)],
     )
     return app
 
@@ -162,11 +168,12 @@ def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
 class _LazyGraphQL:
     """The GraphQL endpoint, built once the hub has started (the schema needs its settings)."""
 
-    def __init__(self, settings: Settings, hub: Hub | None) -> None:
+    def __init__(self, allowance: CallerAllowance) -> None:
         self._app: HubGraphQL | None = None
+        self._allowance = allowance
 
     def start(self, hub: Hub) -> None:
-        self._app = HubGraphQL(hub)
+        self._app = HubGraphQL(hub, self._allowance)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         assert self._app is not None, "the hub has not started"

@@ -39,14 +39,17 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(app: Any, sock: socket.socket, *, workers: int = 1) -> None:
-    """Serve ``app`` on ``sock`` until SIGINT/SIGTERM; ``app`` is an import string when ``workers`` > 1."""
+def run(app: Any, sock: socket.socket, *, workers: int = 1, ws_max_size: int = 16 * 1024 * 1024) -> None:
+    """Serve ``app`` on ``sock`` until SIGINT/SIGTERM; ``app`` is an import string when ``workers`` > 1.
+
+    ``ws_max_size``: uvicorn itself closes a WebSocket (1009) on a larger frame.
+    """
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
     host, port = sock.getsockname()[:2]
     config = uvicorn.Config(app, host=host, port=port, workers=workers, factory=workers > 1,
-                            log_config=None, access_log=False)
+                            log_config=None, access_log=False, ws_max_size=ws_max_size)
     if workers > 1:
         Multiprocess(config, sockets=[sock]).run()
         return

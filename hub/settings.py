@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     rate_limit: str = Field(
         "1200/minute", description="GraphQL requests per client or subject (`limits` notation, `;` between several)")
     token_rate_limit: str = Field("60/minute", description="/oauth/token requests per client address")
+    ws_init_timeout_seconds: float = Field(
+        10.0, ge=1, le=60, description="a WebSocket must send connection_init with its token within this time")
+    ws_max_subscriptions: int = Field(
+        10, ge=1, le=1000, description="operations (subscriptions, queries) running at once on one WebSocket")
 
     delivery_schedule: str = Field(
         "0,5,300,1800,7200,18000,36000,50400,72000,86400",

@@ -53,4 +53,5 @@ def serve_app(settings: Settings, sock: socket.socket, workers: int = 1) -> None
 
     configure_logging()
     # Several processes each build the app from an import string; they read SLRT_* themselves.
-    serving.run("hub.asgi:app_from_environment" if workers > 1 else create_app(settings), sock, workers=workers)
+    serving.run("hub.asgi:app_from_environment" if workers > 1 else create_app(settings), sock, workers=workers,
+                ws_max_size=settings.max_request_bytes)  # frames: the same bound as request bodies

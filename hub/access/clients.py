@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auth.roles import AREA_LENGTHS, DEFAULT_SCOPES, Role, Scope, parse_scopes
+from auth.roles import AREA_LENGTHS, DEFAULT_SCOPES, Role, Scope, parse_scopes, scopes_beyond
 from hub.access.models import OAuthClient
 from hub.access.secrets import DUMMY_HASH, hash_secret, new_secret, verify_secret
 from hub.db.base import utcnow
@@ -55,6 +55,9 @@ def _check(name: str, role: Role, scopes: frozenset[Scope], area: str | None, pa
         raise InvalidClient("a client needs a name")
     if not scopes:
         raise InvalidClient("a client needs at least one scope")
+    if beyond := scopes_beyond(role, scopes):
+        names = " ".join(sorted(s.value for s in beyond))
+        raise InvalidClient(f"scope {names} is not granted to the {role.value} role")
     lengths = AREA_LENGTHS[role]
     if lengths is not None and (area is None or not area.isdigit() or len(area) not in lengths):
         raise InvalidClient(f"a {role.value} client needs an area code of {sorted(lengths)} digits")

@@ -1,9 +1,11 @@
 """Request limits at the HTTP edge: body size (HTTP 413) and rate per caller (HTTP 429).
 
-The rate limit counts per OAuth client (or, for user tokens, per subject) on the API and
-per client address on the token endpoint, with the ``limits`` package's moving window.
-It runs after authentication, so an unauthenticated flood is refused by the 401 path
-without touching any counter a real caller depends on.
+The API's allowance counts per caller — the token's subject together with its client
+(``CallerAllowance.key``) — and is shared by HTTP requests and the operations of a
+WebSocket; the token endpoint counts per client address. Both use the ``limits``
+package's moving window. The API's count runs after authentication, so an
+unauthenticated flood is refused by the 401 path without touching any counter a real
+caller depends on.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from auth.principal import Actor
 
 
 class _TooLarge(Exception):
@@ -31,13 +35,17 @@ async def _reply(send: Send, status: int, code: str, message: str,
 
 
 class BodyLimit:
-    """Refuses request bodies over ``max_bytes`` — by Content-Length, or while streaming."""
+    """Refuses request bodies over ``max_bytes`` — by Content-Length, or while streaming —
+    and closes a WebSocket (1009, message too big) on a frame over it."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self.app(scope, self._bounded_frames(receive, send), send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -70,36 +78,74 @@ class BodyLimit:
                 await _reply(send, 413, "PAYLOAD_TOO_LARGE", message)
 
 
+    def _bounded_frames(self, receive: Receive, send: Send) -> Receive:
+        # The server (uvicorn's ws_max_size) should refuse such frames first; this holds
+        # under any server or setting, at the cost of the frame having been read.
+        async def bounded() -> Message:
+            message = await receive()
+            if message["type"] == "websocket.receive":
+                text = message.get("text")
+                size = len(text.encode()) if text is not None else len(message.get("bytes") or b"")
+                if size > self.max_bytes:
+                    await send({"type": "websocket.close", "code": 1009,
+                                "reason": f"frame larger than {self.max_bytes} bytes"})
+                    return {"type": "websocket.disconnect", "code": 1009}
+            return message
+
+        return bounded
+
+
+class CallerAllowance:
+    """Operations per caller over the API, one allowance for HTTP and WebSocket alike."""
+
+    def __init__(self, limit: str) -> None:
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._items: list[RateLimitItem] = parse_many(limit)
+
+    @staticmethod
+    def key(actor: Actor) -> str:
+        # The subject is the caller. Never the client alone: with an external identity
+        # provider every user token carries the web app's `azp`, so a client-only key
+        # lets one user spend everybody's allowance. The client is added so a service
+        # account's allowance is its client's.
+        return f"api:{actor.subject}|{actor.client_id or '-'}"
+
+    def take(self, actor: Actor) -> int | None:
+        """Counts one request or operation: None when allowed, else the seconds to wait."""
+        return _take(self._limiter, self._items, self.key(actor))
+
+
+def _take(limiter: MovingWindowRateLimiter, items: list[RateLimitItem], key: str) -> int | None:
+    for item in items:
+        if not limiter.hit(item, key):
+            reset, _ = limiter.get_window_stats(item, key)
+            return max(1, math.ceil(reset - time.time()))
+    return None
+
+
 class RateLimit:
     """``RATE_LIMITED`` with ``Retry-After`` once a caller exceeds its allowance."""
 
-    def __init__(self, app: ASGIApp, api_limit: str, token_limit: str) -> None:
+    def __init__(self, app: ASGIApp, allowance: CallerAllowance, token_limit: str) -> None:
         self.app = app
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._api: list[RateLimitItem] = parse_many(api_limit)
+        self._allowance = allowance
+        self._token_limiter = MovingWindowRateLimiter(MemoryStorage())
         self._token: list[RateLimitItem] = parse_many(token_limit)
 
-    def _key(self, scope: Scope) -> tuple[list[RateLimitItem], str] | None:
+    def _wait(self, scope: Scope) -> int | None:
         path = scope["path"]
         if path.startswith("/graphql"):
             actor = scope.get("state", {}).get("actor")
-            if actor is None:
-                return None
-            return self._api, f"api:{actor.client_id or actor.subject}"
+            return None if actor is None else self._allowance.take(actor)
         if path == "/oauth/token":
             client = scope.get("client")
-            return self._token, f"token:{client[0] if client else '-'}"
+            return _take(self._token_limiter, self._token, f"token:{client[0] if client else '-'}")
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        keyed = None if scope["type"] != "http" else self._key(scope)
-        if keyed is not None:
-            items, key = keyed
-            for item in items:
-                if not self._limiter.hit(item, key):
-                    reset, _ = self._limiter.get_window_stats(item, key)
-                    wait = max(1, math.ceil(reset - time.time()))
-                    await _reply(send, 429, "RATE_LIMITED", f"too many requests; retry in {wait} s",
-                                 ((b"retry-after", str(wait).encode()),))
-                    return
+        wait = self._wait(scope) if scope["type"] == "http" else None
+        if wait is not None:
+            await _reply(send, 429, "RATE_LIMITED", f"too many requests; retry in {wait} s",
+                         ((b"retry-after", str(wait).encode()),))
+            return
         await self.app(scope, receive, send)
