@@ -28,6 +28,7 @@ from hub.delivery.embedded import EmbeddedWorker
 from hub.db.migrate import migrations_current
 from hub.http import graphiql
 from hub.http.authentication import BearerAuthentication
+from hub.http.get_queries import SafeGetQueries
 from hub.http.graphql_media import finish_response, shape_result
 from hub.http.limits import BodyLimit, CallerAllowance, RateLimit
 from hub.http.websocket import HubTransportWS, socket_options
@@ -159,6 +160,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
         ],
         lifespan=lifespan,
         middleware=[Middleware(RequestLog), Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
+                    Middleware(SafeGetQueries),
                     Middleware(_Auth, holder=holder, debug=settings.debug),
                     Middleware(RateLimit, allowance=allowance, token_limit=settings.token_rate_limit)],
     )

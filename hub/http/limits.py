@@ -26,8 +26,9 @@ class _TooLarge(Exception):
     pass
 
 
-async def _reply(send: Send, status: int, code: str, message: str,
-                 headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
+async def reply(send: Send, status: int, code: str, message: str,
+                headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
+    """A refusal at the edge, shaped like a GraphQL error: ``{"errors": [{message, extensions.code}]}``."""
     body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
     await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]})
@@ -52,7 +53,7 @@ class BodyLimit:
         declared = dict(scope["headers"]).get(b"content-length")
         message = f"request body larger than {self.max_bytes} bytes"
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _reply(send, 413, "PAYLOAD_TOO_LARGE", message)
+            await reply(send, 413, "PAYLOAD_TOO_LARGE", message)
             return
         seen = 0
         started = False
@@ -75,7 +76,7 @@ class BodyLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await _reply(send, 413, "PAYLOAD_TOO_LARGE", message)
+                await reply(send, 413, "PAYLOAD_TOO_LARGE", message)
 
 
     def _bounded_frames(self, receive: Receive, send: Send) -> Receive:
@@ -145,7 +146,7 @@ class RateLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         wait = self._wait(scope) if scope["type"] == "http" else None
         if wait is not None:
-            await _reply(send, 429, "RATE_LIMITED", f"too many requests; retry in {wait} s",
+            await reply(send, 429, "RATE_LIMITED", f"too many requests; retry in {wait} s",
                          ((b"retry-after", str(wait).encode()),))
             return
         await self.app(scope, receive, send)

@@ -12,7 +12,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hub.observability import metrics, request_id as request_ids
 
 log = logging.getLogger("slrt.request")
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+_IDENTITY_NUMBER = re.compile(r"\d{16}")
+
+
+def _request_id(scope: Scope) -> str:
+    """The caller's ``x-request-id`` when it is harmless, else a new one.
+
+    Harmless: 8–64 characters of ``A-Za-z0-9._-`` without a run of 16 digits. Kept for
+    tracing across systems; anything else (long, spaces, markup, control characters, a
+    NIK) never reaches a log line, an audit row or the audit log's readers.
+    """
+    given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+    harmless = _SAFE_ID.fullmatch(given) and not _IDENTITY_NUMBER.search(given)
+    request_id = given if harmless else uuid.uuid4().hex
+    scope.setdefault("state", {})["request_id"] = request_id
+    return request_id
 
 
 class RequestLog:
@@ -20,13 +35,13 @@ class RequestLog:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        # A caller's id is kept for tracing across systems when it is harmless; else ours.
-        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        request_id = _request_id(scope)
         token = request_ids.current.set(request_id)  # outbound calls pass it on
         started = time.perf_counter()
         status = 500
@@ -53,3 +68,18 @@ class RequestLog:
                 "subject": getattr(actor, "subject", None),
                 "operation": scope.get("state", {}).get("operation"),
             })
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # One id for the socket's life: its operations' audit rows and errors quote it.
+        request_id = _request_id(scope)
+        token = request_ids.current.set(request_id)
+
+        async def accept_with_id(message: Message) -> None:
+            if message["type"] == "websocket.accept":
+                message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", request_id.encode())]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, accept_with_id)
+        finally:
+            request_ids.current.reset(token)
