@@ -135,9 +135,6 @@ class TokenVerifier:
         if not scopes:
             # Identity providers put OIDC scopes ("openid profile") in `scope`; the role decides.
             scopes = DEFAULT_SCOPES[role]
-        if beyond := scopes_beyond(role, scopes):
-            raise self.refuse(Refusal.SCOPE_BEYOND_ROLE, scopes=" ".join(sorted(s.value for s in beyond)),
-                              role=role.value)
         area = _claim(claims, self._names.area)
         if isinstance(area, list):  # Keycloak user attributes may arrive as lists
             area = area[0] if area else None
@@ -148,6 +145,9 @@ class TokenVerifier:
         partner = _claim(claims, self._names.partner)
         if role is Role.PARTNER and not partner:
             raise self.refuse(Refusal.PARTNER_MISSING, claim=self._names.partner)
+        if beyond := scopes_beyond(role, scopes):
+            raise self.refuse(Refusal.SCOPE_BEYOND_ROLE, scopes=" ".join(sorted(s.value for s in beyond)),
+                              role=role.value)
         return Actor(subject=str(claims["sub"]), role=role, scopes=scopes, area=area,
                      partner_id=str(partner) if partner else None,
                      client_id=str(claims.get("client_id") or claims.get("azp") or "") or None,

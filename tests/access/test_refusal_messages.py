@@ -35,6 +35,8 @@ REFUSALS: list[tuple[Refusal, Make, str]] = [
     (Refusal.ROLE_MISSING, lambda k, c: sign(k, c(role="MAYOR")), "role"),
     (Refusal.AREA_MISSING, lambda k, c: sign(k, c(area=None)), "--area"),
     (Refusal.PARTNER_MISSING, lambda k, c: sign(k, c(role="PARTNER", area=None)), "partner id"),
+    (Refusal.SEVERAL_ROLES, lambda k, c: sign(k, c(role=["SUPERVISOR", "AUDITOR"], area="327502")), "one role"),
+    (Refusal.SCOPE_BEYOND_ROLE, lambda k, c: sign(k, c(scope="case:read case:write pii:read")), "scopes only"),
 ]
 RAW_CODES = re.compile(r"\b(bad_signature|invalid_key_id|expired_token|invalid_claim|missing_claim|decode_error)\b")
 
@@ -82,5 +84,6 @@ def test_the_sentences_are_printable_ascii_without_quotes() -> None:
     # they are logged, and must never need escaping (the challenge carries only the code)
     from auth.refusals import sentence
     for reason in Refusal:
-        text = sentence(reason, limit=8192, expected="x", claim="c", role="FACILITATOR")
+        text = sentence(reason, limit=8192, expected="x", claim="c", role="FACILITATOR", roles="AUDITOR, SUPERVISOR",
+                        scopes="pii:read")
         assert text.isascii() and text.isprintable() and '"' not in text, reason

@@ -38,7 +38,8 @@ async def test_a_partner_token_carrying_case_read_is_refused(hub: Hub, client: h
     refused = await post(client, widened, COUNT)
     assert refused.status_code == 401 and code_of(refused) == "UNAUTHENTICATED"
     assert refused.json().get("data") is None
-    with pytest.raises(InvalidToken, match="scope case:read is not granted to the PARTNER role"):
+    assert refused.json()["errors"][0]["extensions"]["reason"] == "scope_beyond_role"
+    with pytest.raises(InvalidToken, match="scope case:read, which the PARTNER role does not have"):
         await hub.verifier.verify(widened)
     # Narrowing stays allowed: a FACILITATOR token with case:read only.
     narrowed = hub.issuer.issue(subject="f-read", role=Role.FACILITATOR, area=VILLAGE_A,
@@ -86,6 +87,7 @@ async def test_a_token_with_several_roles_is_refused(idp_api: tuple[LocalIdp, ht
     several = idp.token(roles=["SUPERVISOR", "AUDITOR"], area="327502")
     refused = await post(api, several, COUNT)
     assert refused.status_code == 401 and code_of(refused) == "UNAUTHENTICATED"
+    assert refused.json()["errors"][0]["extensions"]["reason"] == "several_roles"
     # The identity provider's own roles beside one SLRT role are fine (offline_access, …).
     one = idp.token(roles=["SUPERVISOR"], area="327502")
     assert (await post(api, one, COUNT)).status_code == 200
