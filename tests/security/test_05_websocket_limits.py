@@ -101,6 +101,7 @@ async def test_a_frame_over_the_request_limit_closes_the_socket(hub: Any) -> Non
         await ws.subscribe("big", PROGRAMMES, pad="x" * 5000)
         closed = await ws.next_message()
         assert not isinstance(closed, dict) and closed.type in CLOSED and ws.ws.close_code == 1009
+        assert closed.extra == "frame larger than 4096 bytes"  # the app's check (this uvicorn allows 16 MiB)
 
 
 async def test_a_socket_runs_at_most_the_configured_operations(hub: Any, as_role: Any) -> None:
@@ -130,3 +131,20 @@ async def test_a_socket_that_never_authenticates_is_closed_after_the_init_timeou
     async with served(hub, ws_init_timeout_seconds=1) as url, socket(url, None, init=False) as ws:
         closed = await ws.next_message()
         assert not isinstance(closed, dict) and ws.ws.close_code == 4408
+
+
+async def test_slrt_hub_serve_refuses_the_frame_in_the_server_itself(hub: Any, tmp_path: Any) -> None:
+    """`slrt-hub serve` as a real process sets uvicorn's ws_max_size to SLRT_MAX_REQUEST_BYTES."""
+    from tests.ops.served import ServedHub
+
+    served_hub = await ServedHub(hub.settings, tmp_path / "serve.log", SLRT_MAX_REQUEST_BYTES="4096").start()
+    token = hub.issuer.issue(subject="sup-frames", role=Role.SUPERVISOR, area="3275")
+    try:
+        async with socket(served_hub.url.removeprefix("http://"), token) as ws:
+            await ws.subscribe("big", PROGRAMMES, pad="x" * 5000)
+            closed = await ws.next_message()
+    finally:
+        await served_hub.stop()
+    assert not isinstance(closed, dict) and ws.ws.close_code == 1009
+    # uvicorn's own refusal (ws_max_size): the frame never reached the app, whose reason differs
+    assert "frame larger than" not in (closed.extra or "")
