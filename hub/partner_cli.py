@@ -43,9 +43,10 @@ def partner() -> None:
 @partner.command("add", help="Register a partner; prints its signing secret and OAuth client (shown only once).")
 @click.option("--name", required=True)
 @click.option("--sector", "sectors", multiple=True, required=True, type=click.Choice([s.value for s in Sector]))
-@click.option("--webhook-url", required=True, help="https URL the hub POSTs referrals to")
+@click.option("--webhook-url", default=None,
+              help="https URL the hub POSTs referrals to; leave out for a portal-only partner (console inbox)")
 @click.option("--programme", "programmes", multiple=True, required=True, help="CODE:SECTOR:LEVEL:NAME (repeatable)")
-def add(name: str, sectors: tuple[str, ...], webhook_url: str, programmes: tuple[str, ...]) -> None:
+def add(name: str, sectors: tuple[str, ...], webhook_url: str | None, programmes: tuple[str, ...]) -> None:
     cmd = RegisterPartner(name, tuple(Sector(s) for s in sectors), webhook_url, tuple(_programme(p) for p in programmes))
     result = asyncio.run(_with_hub(lambda hub: hub.partners.register(ADMIN, cmd)))
     if isinstance(result, Rejected):
@@ -63,7 +64,7 @@ def list_partners() -> None:
         for p in await hub.referral_reader.partners():
             codes = ",".join(x.code for x in programmes if x.partner_id == p.id)
             state = "active" if p.active else f"disabled ({p.disabled_reason})"
-            click.echo(f"{p.id}\t{state}\t{p.name}\t{p.webhook_url}\t{codes}")
+            click.echo(f"{p.id}\t{state}\t{p.name}\t{p.webhook_url or 'portal-only'}\t{codes}")
 
     asyncio.run(_with_hub(work))
 

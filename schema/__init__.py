@@ -18,6 +18,7 @@ from strawberry.types.field import StrawberryField
 from connectors.sdk import Connector, discover
 
 from schema.access.queries import AuditQueries
+from schema.access.viewer import ViewerQueries
 from schema.cases.mutations import CaseMutations
 from schema.cases.queries import CaseQueries
 from schema.connectors.fields import connector_fields
@@ -36,7 +37,7 @@ from schema.referrals.queries import ReferralQueries
 FEDERATION_VERSION = "2.5"
 
 Query = merge_types("Query", (CaseQueries, PeopleQueries, AuditQueries, ReferralQueries, StatisticsQueries,
-                                ConnectorQueries))
+                                ConnectorQueries, ViewerQueries))
 Mutation = merge_types("Mutation", (CaseMutations, ReferralMutations,))
 
 

@@ -76,6 +76,8 @@ async def endpoints(sessions: async_sessionmaker[AsyncSession], partner_ids: set
         rows = (await session.scalars(select(Partner).where(Partner.id.in_(partner_ids)))).all()
     out = {}
     for p in rows:
+        if p.webhook_url is None:  # portal-only: never queued for, so never claimed
+            continue
         secrets = [p.secret]
         # After a rotation the old secret signs too, until the grace period ends.
         if p.previous_secret and p.previous_secret_until and p.previous_secret_until > now:

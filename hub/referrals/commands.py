@@ -36,5 +36,5 @@ class ProgrammeData:
 class RegisterPartner:
     name: str
     sectors: tuple[Sector, ...]
-    webhook_url: str
+    webhook_url: str | None  # None: portal-only, referrals wait in the partner inbox
     programmes: tuple[ProgrammeData, ...]

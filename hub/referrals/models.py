@@ -14,14 +14,18 @@ from hub.vocabulary import ProgrammeLevel, Sector
 
 
 class Partner(Base):
-    """An agency (*Dinas*) system that receives referrals by webhook and reports back by API."""
+    """An agency (*Dinas*) system that receives referrals by webhook and reports back by API.
+
+    Without a ``webhook_url`` the partner is *portal-only*: nothing is queued for delivery and
+    its staff work its referrals in the console's partner inbox (many Dinas have no system).
+    """
 
     __tablename__ = "partners"
 
     id: Mapped[str] = mapped_column(IdColumnType(), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     sectors: Mapped[list[Any]] = mapped_column(JSON)
-    webhook_url: Mapped[str] = mapped_column(String(2000))
+    webhook_url: Mapped[str | None] = mapped_column(String(2000))
     # The signing secret must be kept in clear: HMAC needs it to sign every delivery.
     secret: Mapped[str] = mapped_column(String(100))
     previous_secret: Mapped[str | None] = mapped_column(String(100))

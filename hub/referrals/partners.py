@@ -75,7 +75,8 @@ class PartnerService:
                     return Rejected.one(ErrorCode.CONFLICT, f"Programme code(s) already registered: {', '.join(taken)}",
                                         "input", "programmes")
                 partner = Partner(name=cmd.name.strip(), sectors=[s.value for s in dict.fromkeys(cmd.sectors)],
-                                  webhook_url=cmd.webhook_url.strip(), secret=secret, active=True,
+                                  webhook_url=cmd.webhook_url.strip() if cmd.webhook_url is not None else None,
+                                  secret=secret, active=True,
                                   created_at=now, updated_at=now)
                 session.add(partner)
                 await session.flush()
@@ -122,10 +123,11 @@ class PartnerService:
         errors = check_text(cmd.name, "Name", 200, "input", "name")
         if not cmd.sectors:
             errors.append(invalid("Name at least one sector", "input", "sectors"))
-        try:
-            await check_endpoint(cmd.webhook_url, self._allow_private)
-        except EndpointRefused as exc:
-            errors.append(invalid(str(exc)[:1].upper() + str(exc)[1:], "input", "webhookUrl"))
+        if cmd.webhook_url is not None:  # None: a portal-only partner, nothing to call
+            try:
+                await check_endpoint(cmd.webhook_url, self._allow_private)
+            except EndpointRefused as exc:
+                errors.append(invalid(str(exc)[:1].upper() + str(exc)[1:], "input", "webhookUrl"))
         if not cmd.programmes:
             errors.append(invalid("A partner runs at least one programme", "input", "programmes"))
         seen: set[str] = set()

@@ -23,6 +23,7 @@ from hub.cases.visibility import visible_to
 from hub.delivery.models import DeliveryAttempt, DeliveryMessage, DeliveryState
 from hub.referrals.models import Partner, Programme, Referral, ReferralHistory
 from hub.referrals.status import ReferralStatus
+from hub.referrals.summary import CaseSummary, case_summaries
 from hub.vocabulary import Sector
 
 MAX_PAGE = 100
@@ -148,6 +149,10 @@ class ReferralReader:
         async with self._sessions() as s:
             rows = (await s.scalars(stmt)).all()
         return grouped(rows, lambda p: p.partner_id or "")
+
+    async def summaries(self, case_ids: Sequence[str]) -> dict[str, CaseSummary]:
+        """The partner's view of cases reached through referrals the caller may see."""
+        return await case_summaries(self._sessions, case_ids)
 
     async def history(self, referral_ids: Sequence[str]) -> dict[str, list[ReferralHistory]]:
         stmt = select(ReferralHistory).where(ReferralHistory.referral_id.in_(referral_ids)).order_by(ReferralHistory.id)

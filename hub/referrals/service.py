@@ -32,7 +32,7 @@ from hub.delivery.models import DeliveryMessage, DeliveryState
 from hub.delivery.outbox import enqueue
 from hub.referrals import case_side, payload
 from hub.referrals.commands import CreateReferral, UpdateReferralStatus
-from hub.referrals.models import Programme, Referral, ReferralHistory
+from hub.referrals.models import Partner, Programme, Referral, ReferralHistory
 from hub.referrals.queries import referral_visible_to
 from hub.referrals.status import OPEN, REASON_REQUIRED, TERMINAL, ReferralStatus, can_move
 
@@ -89,9 +89,7 @@ class ReferralService:
             await session.flush()
             session.add(self._history(referral, actor, None, None, now))
             case_side.refer(session, case, actor, f"{code}: {referral.reason}", now)
-            body = await payload.referral_body(session, payload.REQUESTED, referral, case, self._areas,
-                                               self._public_url, now)
-            enqueue(session, referral, payload.REQUESTED, body, now)
+            await self._tell_partner(session, payload.REQUESTED, referral, case, now)
             return referral
 
         return await self._run(work)
@@ -107,9 +105,7 @@ class ReferralService:
             case = await self._case(session, actor, referral.case_id, "id")
             self._move(session, referral, actor, ReferralStatus.CANCELLED, reason.strip(), None, None, now)
             await case_side.record_change(session, case, actor, referral, reason.strip(), now)
-            body = await payload.referral_body(session, payload.CANCELLED, referral, case, self._areas,
-                                               self._public_url, now)
-            enqueue(session, referral, payload.CANCELLED, body, now)
+            await self._tell_partner(session, payload.CANCELLED, referral, case, now)
             return referral
 
         return await self._run(work)
@@ -201,6 +197,15 @@ class ReferralService:
         await self._events.publish(session, REFERRAL_UPDATES, {  # type: ignore[union-attr]
             "referral_id": referral.id, "partner_id": referral.partner_id,
             "village_code": case.village_code if case else ""})
+
+    async def _tell_partner(self, session: AsyncSession, event_type: str, referral: Referral, case: Case,
+                            now: datetime) -> None:
+        """Queue the webhook in this transaction; a portal-only partner (no URL) reads its inbox instead."""
+        partner = await session.get(Partner, referral.partner_id)
+        if partner is None or partner.webhook_url is None:
+            return
+        body = await payload.referral_body(session, event_type, referral, case, self._areas, self._public_url, now)
+        enqueue(session, referral, event_type, body, now)
 
     async def _case(self, session: AsyncSession, actor: Actor, case_id: str, *path: str) -> Case:
         case = await session.scalar(select(Case).where(Case.id == case_id, visible_to(actor)).with_for_update())

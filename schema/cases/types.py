@@ -13,6 +13,7 @@ from hub.cases.models import Case as CaseRow
 from hub.cases.models import CaseEvent as CaseEventRow
 from hub.cases.queries import MAX_EVENTS_PAGE, decode_event_cursor, encode_event_cursor
 from schema.areas.types import Area
+from schema.cases.actions import CaseAction, actions_for
 from schema.enums import CaseStatus, Channel, Priority, Sector
 from schema.errors import Forbidden, InvalidArgument, UserError
 from schema.permissions import requires
@@ -129,6 +130,11 @@ class Case:
         sectors = await info.context.loaders.sectors.load(str(self.id))
         days = [targets[s.value] for s in sectors if s.value in targets]
         return self.submitted_at + timedelta(days=min(days)) if days else None
+
+    @strawberry.field(description="the workflow moves you may make on this case now (role, status, recorder "
+                                  "and scope), e.g. [APPROVE, RETURN, REJECT, RESOLVE_LOCALLY] for a SUPERVISOR")
+    def allowed_actions(self, info: Info[Context, None]) -> list[CaseAction]:  # type: ignore[valid-type]
+        return actions_for(info.context.actor, self.status, self.recorded_by)
 
     @strawberry.field(description="programmes the needs screening suggests from the household's joined data "
                                   "(rules: hub/screening/rules.json or SLRT_SCREENING_RULES)")

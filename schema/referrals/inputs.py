@@ -45,8 +45,10 @@ class ProgrammeInput:
 class RegisterPartnerInput:
     name: str
     sectors: list[Sector]
-    webhook_url: str
     programmes: list[ProgrammeInput]
+    webhook_url: str | None = strawberry.field(
+        default=None, description="https URL the hub POSTs referrals to; leave out for a portal-only partner, "
+                                  "whose staff work its referrals in the console's partner inbox")
 
     def to_command(self) -> commands.RegisterPartner:
         return commands.RegisterPartner(self.name, tuple(self.sectors), self.webhook_url,

@@ -9,6 +9,7 @@ from hub.cases.models import Case
 from hub.delivery.models import DeliveryAttempt, DeliveryMessage
 from hub.referrals.models import Partner, Programme, Referral, ReferralHistory
 from hub.referrals.queries import ReferralReader
+from hub.referrals.summary import CaseSummary
 from schema.loaders import keyed
 
 class ReferralLoaders:
@@ -20,4 +21,5 @@ class ReferralLoaders:
         self.partner_programmes: DataLoader[str, list[Programme]] = keyed(reader.programmes_by_partner, list)
         self.history: DataLoader[str, list[ReferralHistory]] = keyed(reader.history, list)
         self.messages: DataLoader[str, list[DeliveryMessage]] = keyed(reader.messages, list)
+        self.summary: DataLoader[str, CaseSummary | None] = keyed(reader.summaries, lambda: None)
         self.attempts: DataLoader[str, list[tuple[DeliveryMessage, DeliveryAttempt]]] = keyed(reader.attempts, list)

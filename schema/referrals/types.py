@@ -16,6 +16,7 @@ from hub.referrals.models import Partner as PartnerRow
 from hub.referrals.models import Programme as ProgrammeRow
 from hub.referrals.models import Referral as ReferralRow
 from hub.referrals.partners import PartnerCredentials
+from hub.referrals.permitted import allowed_referral_statuses
 from hub.referrals.queries import sees_partner_configuration
 from hub.referrals.status import ReferralStatus as _ReferralStatus
 from hub.vocabulary import ProgrammeLevel as _ProgrammeLevel
@@ -24,6 +25,7 @@ from schema.cases.types import Case, PageInfo
 from schema.context import Context
 from schema.enums import Sector
 from schema.errors import Forbidden, UserError
+from schema.referrals.summary import ReferralCaseSummary
 
 ReferralStatus = strawberry.enum(_ReferralStatus, name="ReferralStatus")
 DeliveryState = strawberry.enum(_DeliveryState, name="DeliveryState")
@@ -69,12 +71,17 @@ class Partner:
     id: strawberry.ID
     name: str
     sectors: list[Sector]
-    webhook_url: str = strawberry.field(permission_classes=_CONFIGURATION)
+    webhook_url: str | None = strawberry.field(permission_classes=_CONFIGURATION,
+                                               description="where referrals are POSTed; null for a portal-only partner")
     client_id: str | None = strawberry.field(permission_classes=_CONFIGURATION)
     active: bool = strawberry.field(permission_classes=_CONFIGURATION)
     disabled_reason: str | None = strawberry.field(permission_classes=_CONFIGURATION)
     failing_since: datetime | None = strawberry.field(permission_classes=_CONFIGURATION)
     created_at: datetime
+
+    @strawberry.field(description="no webhook: referrals wait in the partner inbox of the console")
+    def portal_only(self) -> bool:
+        return self.webhook_url is None
 
     @strawberry.field
     async def programmes(self, info: Info[Context, None]) -> list[Programme]:
@@ -129,11 +136,23 @@ class Referral:
     updated_at: datetime
     case_id: strawberry.Private[str]
     programme_code: strawberry.Private[str]
+    partner_id: strawberry.Private[str]
+
+    @strawberry.field(description="the statuses you may set now: the partner the next ones of the table "
+                                  "(updateReferralStatus), the back office CANCELLED (cancelReferral)")
+    def allowed_statuses(self, info: Info[Context, None]) -> list[ReferralStatus]:
+        return allowed_referral_statuses(info.context.actor, self.status, self.partner_id)
 
     @strawberry.field(description="the case; null for partners, who get the case data in the webhook")
     async def case(self, info: Info[Context, None]) -> Case | None:
         row = await info.context.referral_loaders.case.load(self.case_id)
         return Case.from_row(row) if row else None
+
+    @strawberry.field(description="the case as the partner is given it (the webhook payload's facts); "
+                                  "what a portal-only partner works from")
+    async def case_summary(self, info: Info[Context, None]) -> ReferralCaseSummary | None:
+        row = await info.context.referral_loaders.summary.load(self.case_id)
+        return ReferralCaseSummary.from_summary(row) if row else None
 
     @strawberry.field
     async def programme(self, info: Info[Context, None]) -> Programme:
@@ -165,7 +184,7 @@ class Referral:
         return cls(id=strawberry.ID(r.id), status=r.status, reason=r.reason, status_reason=r.status_reason,
                    partner_reference=r.partner_reference, outcome=r.outcome, created_by=r.created_by,
                    created_at=r.created_at, updated_at=r.updated_at, case_id=r.case_id,
-                   programme_code=r.programme_code)
+                   programme_code=r.programme_code, partner_id=r.partner_id)
 
 
 @strawberry.type
