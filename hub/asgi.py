@@ -25,6 +25,7 @@ from strawberry.asgi import GraphQL
 
 from hub.container import Hub
 from hub.delivery.embedded import EmbeddedWorker
+from hub.referrals.escalation import EscalationScanner
 from hub.db.migrate import migrations_current
 from hub.http import graphiql
 from hub.http.authentication import BearerAuthentication
@@ -101,9 +102,13 @@ def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
             holder["hub"] = await Hub.start(settings)
             graphql.start(holder["hub"])
         worker = EmbeddedWorker(holder["hub"].sessions, settings).start() if own and settings.delivery_embedded else None
+        scanner = (EscalationScanner(holder["hub"].escalations, settings.escalation_interval_seconds).start()
+                   if own and settings.escalation_interval_seconds > 0 else None)
         try:
             yield
         finally:
+            if scanner is not None:
+                await scanner.stop()
             if worker is not None:
                 await worker.stop()
             if own:

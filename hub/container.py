@@ -22,7 +22,9 @@ from hub.cases.queries import CaseReader
 from hub.cases.service import CaseService
 from hub.db.engine import create_engine, create_session_factory
 from hub.people.queries import PeopleReader
+from hub.referrals.escalation import EscalationService
 from hub.referrals.partners import PartnerService
+from hub.referrals.targets import Targets
 from hub.referrals.queries import ReferralReader
 from hub.referrals.service import ReferralService
 from hub.events.bus import EventBus
@@ -55,6 +57,7 @@ class Hub:
     connectors: ConnectorRegistry  # sector systems: runtimes sharing one HTTP session
     screening: Screening  # needs-screening rules ($SLRT_SCREENING_RULES or the packaged ones)
     statistics: StatisticsService
+    escalations: EscalationService  # referrals past their targets (hub/referrals/escalation.py)
 
     @classmethod
     async def start(cls, settings: Settings, engine: AsyncEngine | None = None, *,
@@ -111,6 +114,8 @@ def _referral_services(settings: Settings, sessions: async_sessionmaker[AsyncSes
         "referrals": ReferralService(sessions, areas, settings.public_url, events=events,
                                      status_changes_per_hour=settings.referral_status_changes_per_hour),
         "referral_reader": ReferralReader(sessions),
+        "escalations": EscalationService(sessions, Targets(settings.referral_acknowledge_days,
+                                                           settings.referral_completion_days), events),
         "partners": PartnerService(sessions, ClientRegistry(sessions), allow_private=settings.allow_private_webhooks,
                                    grace=timedelta(hours=settings.partner_secret_grace_hours)),
     }

@@ -95,6 +95,29 @@ class Settings(BaseSettings):
         description="days from submission to resolution per sector, JSON object",
     )
 
+    referral_acknowledge_days: dict[str, int] = Field(
+        default_factory=lambda: {"SOCIAL_ASSISTANCE": 3, "HEALTH": 2, "EDUCATION": 3, "HOUSING": 5,
+                                 "CIVIL_REGISTRATION": 2, "EMPLOYMENT": 5, "OTHER": 3},
+        description="days a partner has to accept or decline a referral, per sector, JSON object")
+    referral_completion_days: dict[str, int] = Field(
+        default_factory=lambda: {"SOCIAL_ASSISTANCE": 30, "HEALTH": 14, "EDUCATION": 30, "HOUSING": 90,
+                                 "CIVIL_REGISTRATION": 14, "EMPLOYMENT": 60, "OTHER": 30},
+        description="days a partner has to complete a referral, per sector, JSON object")
+    escalation_interval_seconds: float = Field(
+        60.0, ge=0, description="`serve` looks for referrals past a target this often; 0 = never")
+
+    @field_validator("referral_acknowledge_days", "referral_completion_days")
+    @classmethod
+    def _targets_are_sector_days(cls, value: dict[str, int]) -> dict[str, int]:
+        from hub.vocabulary import Sector
+
+        known = {s.value for s in Sector}
+        if unknown := sorted(set(value) - known):
+            raise ValueError(f"unknown sector(s) {', '.join(unknown)}; use {', '.join(sorted(known))}")
+        if any(not 1 <= days <= 3650 for days in value.values()):
+            raise ValueError("every target is 1–3650 days")
+        return value
+
     @field_validator("regency_code")
     @classmethod
     def _regency_is_four_digits(cls, value: str) -> str:

@@ -33,11 +33,12 @@ from schema.statistics.queries import StatisticsQueries
 from schema.subscriptions import Subscription
 from schema.referrals.mutations import ReferralMutations
 from schema.referrals.queries import ReferralQueries
+from schema.referrals.escalation import EscalationQueries
 
 FEDERATION_VERSION = "2.5"
 
 Query = merge_types("Query", (CaseQueries, PeopleQueries, AuditQueries, ReferralQueries, StatisticsQueries,
-                                ConnectorQueries, ViewerQueries))
+                                ConnectorQueries, ViewerQueries, EscalationQueries))
 Mutation = merge_types("Mutation", (CaseMutations, ReferralMutations,))
 
 

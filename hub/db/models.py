@@ -6,8 +6,8 @@ from hub.cases.models import Case, CaseEvent, CaseNumberSequence, CaseSector, Ca
 from hub.db.base import Base
 from hub.delivery.models import DeliveryAttempt, DeliveryMessage
 from hub.people.models import Household, Person
-from hub.referrals.models import Partner, Programme, Referral, ReferralHistory
+from hub.referrals.models import Partner, Programme, Referral, ReferralEscalation, ReferralHistory
 
 __all__ = ["Area", "Base", "Case", "CaseEvent", "CaseNumberSequence", "CaseSector", "CaseSubject", "Household", "Person"]
 __all__ += ["DeliveryAttempt", "DeliveryMessage", "Partner", "Programme", "Referral", "ReferralHistory"]
-__all__ += ["AuditRecord", "OAuthClient"]
+__all__ += ["AuditRecord", "OAuthClient", "ReferralEscalation"]

@@ -30,6 +30,8 @@ class ProgrammeData:
     name: str
     sector: Sector
     level: ProgrammeLevel
+    acknowledge_days: int | None = None  # None: the sector's target (hub/referrals/targets.py)
+    completion_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,9 @@ class Programme(Base):
     sector: Mapped[Sector] = mapped_column(enum_column(Sector))
     level: Mapped[ProgrammeLevel] = mapped_column(enum_column(ProgrammeLevel))
     partner_id: Mapped[str | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    # Escalation targets of this programme; None: its sector's (hub/referrals/targets.py).
+    acknowledge_days: Mapped[int | None] = mapped_column(Integer)
+    completion_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class Referral(Base):
@@ -78,6 +81,7 @@ class Referral(Base):
               postgresql_where=status.in_(sorted(s.value for s in OPEN))),
         Index("ix_referrals_partner_created", "partner_id", "created_at", "id"),
         Index("ix_referrals_created", "created_at", "id"),
+        Index("ix_referrals_status_created", "status", "created_at", "id"),  # escalation scan, overdueReferrals
     )
 
 
@@ -98,3 +102,18 @@ class ReferralHistory(Base):
     outcome: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_referral_history_referral", "referral_id", "id"),)
+
+
+class ReferralEscalation(Base):
+    """A referral found past one of its targets; the unique key makes it once per target,
+    whichever process or replica noticed first."""
+
+    __tablename__ = "referral_escalations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(20))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    escalated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("uq_referral_escalations_target", "referral_id", "target", unique=True),)

@@ -30,6 +30,7 @@ from hub.referrals.models import Partner, Programme
 
 PROGRAMME_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,39}$")
 PARTNER_SCOPES = frozenset({Scope.REFERRAL_UPDATE})
+MAX_TARGET_DAYS = 3650
 
 
 def new_signing_secret() -> str:
@@ -81,7 +82,8 @@ class PartnerService:
                 session.add(partner)
                 await session.flush()
                 session.add_all(Programme(code=c, name=p.name.strip(), sector=p.sector, level=p.level,
-                                          partner_id=partner.id) for c, p in zip(codes, cmd.programmes))
+                                          partner_id=partner.id, acknowledge_days=p.acknowledge_days,
+                                          completion_days=p.completion_days) for c, p in zip(codes, cmd.programmes))
                 client = await self._clients.create(session, name=f"partner: {partner.name}", role=Role.PARTNER,
                                                     scopes=PARTNER_SCOPES, partner_id=partner.id)
                 partner.client_id = client.client_id
@@ -140,4 +142,11 @@ class PartnerService:
                 errors.append(invalid("This programme code is listed twice", "input", "programmes", str(i), "code"))
             seen.add(code)
             errors += check_text(p.name, "Programme name", 200, "input", "programmes", str(i), "name")
+            for label, days in (("acknowledgeDays", p.acknowledge_days), ("completionDays", p.completion_days)):
+                if days is not None and not 1 <= days <= MAX_TARGET_DAYS:
+                    errors.append(invalid(f"A target is 1–{MAX_TARGET_DAYS} days", "input", "programmes", str(i), label))
+            if (p.acknowledge_days is not None and p.completion_days is not None
+                    and 1 <= p.completion_days < p.acknowledge_days <= MAX_TARGET_DAYS):
+                errors.append(invalid("The acknowledgement target cannot be later than the completion target",
+                                      "input", "programmes", str(i), "acknowledgeDays"))
         return errors

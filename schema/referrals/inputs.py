@@ -36,9 +36,14 @@ class ProgrammeInput:
     name: str
     sector: Sector
     level: ProgrammeLevel
+    acknowledge_days: int | None = strawberry.field(
+        default=None, description="days the partner has to accept or decline; default: the sector's target")
+    completion_days: int | None = strawberry.field(
+        default=None, description="days the partner has to complete; default: the sector's target")
 
     def to_command(self) -> commands.ProgrammeData:
-        return commands.ProgrammeData(self.code, self.name, self.sector, self.level)
+        return commands.ProgrammeData(self.code, self.name, self.sector, self.level, self.acknowledge_days,
+                                      self.completion_days)
 
 
 @strawberry.input

@@ -18,6 +18,7 @@ from hub.referrals.models import Referral as ReferralRow
 from hub.referrals.partners import PartnerCredentials
 from hub.referrals.permitted import allowed_referral_statuses
 from hub.referrals.queries import sees_partner_configuration
+from hub.referrals.targets import EscalationTarget
 from hub.referrals.status import ReferralStatus as _ReferralStatus
 from hub.vocabulary import ProgrammeLevel as _ProgrammeLevel
 from hub.vocabulary import Sector as _Sector
@@ -39,6 +40,18 @@ class Programme:
     sector: Sector
     level: ProgrammeLevel
     partner_id: strawberry.Private[str | None]
+    own_acknowledge_days: strawberry.Private[int | None]
+    own_completion_days: strawberry.Private[int | None]
+
+    @strawberry.field(description="days the partner has to accept or decline a referral (programme or sector target)")
+    def acknowledge_days(self, info: Info[Context, None]) -> float:
+        return info.context.hub.escalations.targets.days_for(self.sector.value, self.own_acknowledge_days,
+                                                             EscalationTarget.ACKNOWLEDGEMENT)
+
+    @strawberry.field(description="days the partner has to complete a referral (programme or sector target)")
+    def completion_days(self, info: Info[Context, None]) -> float:
+        return info.context.hub.escalations.targets.days_for(self.sector.value, self.own_completion_days,
+                                                             EscalationTarget.COMPLETION)
 
     @strawberry.field
     async def partner(self, info: Info[Context, None]) -> Partner | None:
@@ -49,7 +62,8 @@ class Programme:
 
     @classmethod
     def from_row(cls, p: ProgrammeRow) -> Programme:
-        return cls(code=p.code, name=p.name, sector=p.sector, level=p.level, partner_id=p.partner_id)
+        return cls(code=p.code, name=p.name, sector=p.sector, level=p.level, partner_id=p.partner_id,
+                   own_acknowledge_days=p.acknowledge_days, own_completion_days=p.completion_days)
 
 
 class SeesPartnerConfiguration(BasePermission):
@@ -159,6 +173,19 @@ class Referral:
         row = await info.context.referral_loaders.programme.load(self.programme_code)
         assert row is not None  # foreign key
         return Programme.from_row(row)
+
+    @strawberry.field(description="when the partner should have accepted or declined (the programme's target)")
+    async def acknowledge_by(self, info: Info[Context, None]) -> datetime:
+        return await self._due(info, EscalationTarget.ACKNOWLEDGEMENT)
+
+    @strawberry.field(description="when the partner should have completed it (the programme's target)")
+    async def complete_by(self, info: Info[Context, None]) -> datetime:
+        return await self._due(info, EscalationTarget.COMPLETION)
+
+    async def _due(self, info: Info[Context, None], target: EscalationTarget) -> datetime:
+        row = await info.context.referral_loaders.programme.load(self.programme_code)
+        assert row is not None  # foreign key
+        return info.context.hub.escalations.targets.due(row, target, self.created_at)
 
     @strawberry.field
     async def history(self, info: Info[Context, None]) -> list[ReferralHistoryEntry]:
