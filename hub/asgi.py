@@ -23,6 +23,8 @@ from auth.roles import Role
 from auth.verifier import InvalidToken
 from strawberry.asgi import GraphQL
 
+from hub.console.demo_sign_in import demo_routes
+from hub.console.site import ConsoleSite
 from hub.container import Hub
 from hub.delivery.embedded import EmbeddedWorker
 from hub.referrals.escalation import EscalationScanner
@@ -91,8 +93,11 @@ class HubGraphQL(GraphQL[Context, None]):
         return UNSET
 
 
-def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
-    """The hub's ASGI app; a ready ``hub`` may be passed in (tests), else it starts with the app."""
+def create_app(settings: Settings, hub: Hub | None = None, *, console_demo: bool = False) -> Starlette:
+    """The hub's ASGI app; a ready ``hub`` may be passed in (tests), else it starts with the app.
+
+    ``console_demo`` adds the console's demo sign-in; only ``slrt-hub demo`` asks for it, and it
+    is refused outside a debug, development hub with the built-in issuer."""
     holder: dict[str, Hub] = {}
 
     @contextlib.asynccontextmanager
@@ -152,8 +157,14 @@ def create_app(settings: Settings, hub: Hub | None = None) -> Starlette:
         Route("/.well-known/oauth-authorization-server", oauth_metadata),
     ]
 
+    console = ConsoleSite(settings, demo_sign_in=console_demo)
+    demo_sign_in = demo_routes(settings, lambda: (holder["hub"].issuer, holder["hub"].areas,
+                                                  holder["hub"].referral_reader)) if console_demo else []
+
     app = Starlette(
         routes=[
+            *demo_sign_in,
+            *console.routes(),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),

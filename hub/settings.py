@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     oauth_roles_claim: str = Field("role", description="claim holding the role(s)")
     oauth_area_claim: str = Field("area", description="claim holding the Kemendagri area code")
     oauth_partner_claim: str = Field("partner_id", description="claim holding a partner's id")
+    console_client_id: str = Field("slrt-web", description="the console's OAuth client id at the identity provider (public client)")
+    console_scope: str = Field("openid", description="scopes the console asks the identity provider for")
     token_lifetime_seconds: int = Field(900, ge=60, le=86400, description="built-in issuer token lifetime")
     oauth_jwks_cooldown_seconds: float = Field(
         30.0, ge=0, description="least time between two JWKS fetches caused by an unknown `kid`")

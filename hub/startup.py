@@ -45,13 +45,14 @@ def listen_or_exit(host: str, port: int) -> socket.socket:
         raise SystemExit(2) from None
 
 
-def serve_app(settings: Settings, sock: socket.socket, workers: int = 1) -> None:
-    """The API (with its embedded delivery worker unless turned off) on ``sock`` until stopped."""
+def serve_app(settings: Settings, sock: socket.socket, workers: int = 1, console_demo: bool = False) -> None:
+    """The API (with its embedded delivery worker unless turned off) on ``sock`` until stopped;
+    ``console_demo``: the console's demo sign-in (``slrt-hub demo`` only)."""
     from hub import serving
     from hub.asgi import create_app
     from hub.observability.logs import configure_logging
 
     configure_logging()
     # Several processes each build the app from an import string; they read SLRT_* themselves.
-    serving.run("hub.asgi:app_from_environment" if workers > 1 else create_app(settings), sock, workers=workers,
-                ws_max_size=settings.max_request_bytes)  # frames: the same bound as request bodies
+    app = "hub.asgi:app_from_environment" if workers > 1 else create_app(settings, console_demo=console_demo)
+    serving.run(app, sock, workers=workers, ws_max_size=settings.max_request_bytes)  # frames: the same bound as request bodies

@@ -51,6 +51,7 @@ def demo(host: str, port: int, data_dir: Path, simulators_port: int) -> None:
                       audience=settings.oauth_audience, graphql_url=f"{public_url}/graphql", pid=os.getpid())
     state.write()  # kept after the demo stops: `token --demo` then says it is not running
     demo_dir = "" if data_dir == DEFAULT_DEMO_DIR.resolve() else f" --demo-dir {data_dir}"
+    click.echo(f"\nSLRT Konsol (console) — open: {public_url}/console/  (masuk sebagai: pick a demo role)\n")
     click.echo(f"demo partner systems (one per Dinas): {partners.base_url}/partners/<agency>")
     click.echo(f"sector-system simulators: http://127.0.0.1:{sim_port}/ (connectors point there)")
     click.echo(f"\nSLRT Hub demo — GraphiQL: {state.graphql_url}\n")
@@ -60,7 +61,7 @@ def demo(host: str, port: int, data_dir: Path, simulators_port: int) -> None:
     click.echo(f"More tokens for this demo: .venv/bin/slrt-hub token --demo{demo_dir} --role SUPERVISOR --area 32.75.02")
     click.echo(f"Stop it with Ctrl-C; the next start begins again from fresh demo data ({data_dir}).\n")
     sys.stdout.flush()
-    serve_app(settings, sock)
+    serve_app(settings, sock, console_demo=True)
 
 
 def demo_issuer(demo_dir: Path) -> TokenIssuer:

@@ -12,6 +12,7 @@ from hub.db.engine import is_sqlite
 from hub.db.migrate import upgrade_async
 from hub.demo.actors import demo_token_specs
 from hub.demo.partners import AGENCIES, refer_some, register_agencies
+from hub.demo.portal import add_portal_agency
 from hub.demo.receiver import DemoAgency, DemoPartners
 from hub.demo.seed import seed_demo
 from hub.demo.state import DEMO_TOKEN_LIFETIME
@@ -34,6 +35,7 @@ async def prepare_demo(settings: Settings, fresh: bool = True,
                 assert c.client is not None
                 partners.add(DemoAgency(slug, c.partner.name, c.secret, c.client.client_id, c.client.client_secret))
             await refer_some(hub, cases)
+            await add_portal_agency(hub)  # a Dinas without a system: its officer uses the console's inbox
         tokens = []
         for role, area in demo_token_specs():
             label = f"{role.value}" + (f" (area {area})" if area else "")
