@@ -65,7 +65,7 @@ function Frame({ viewer, onLang }) {
       <p class="who" data-testid="who">${label("Role", viewer.role)}${where ? ` · ${where}` : ""}</p>
       <div class="top-actions">
         <button type="button" lang=${lang() === "id" ? "en" : "id"} onClick=${onLang}>${t("switchLang")}</button>
-        <button type="button" onClick=${() => signOut()}>${t("signOut")}</button>
+        <button type="button" data-action="sign-out" onClick=${() => signOut()}>${t("signOut")}</button>
       </div>
     </header>
     <nav class="menu" aria-label=${t("mainNav")}>
@@ -81,7 +81,11 @@ function App() {
   const [session, setSession] = useState(signedIn());
   const [viewer, setViewer] = useState({ loading: false, data: null, error: null });
 
-  useEffect(() => onChange(() => setSession(signedIn())), []);
+  useEffect(() => onChange(() => {
+    // The next person to sign in starts at their own first screen, not at the last one's case.
+    if (!signedIn()) history.replaceState(null, "", location.pathname);
+    setSession(signedIn());
+  }), []);
   useEffect(() => {
     if (!session) { setViewer({ loading: false, data: null, error: null }); return; }
     setViewer({ loading: true, data: null, error: null });

@@ -89,8 +89,11 @@ function Tiles({ s }) {
   return html`<dl class="tiles" data-testid="tiles">${tiles.map(([k, v]) => html`<div class="tile" data-tile=${k}><dt>${t(k)}</dt><dd>${v}</dd></div>`)}</dl>`;
 }
 
+// The local calendar day (statistics count local days, SLRT_TIMEZONE).
+const localDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+
 export function DashboardScreen({ viewer }) {
-  const today = iso(new Date());
+  const today = localDay(new Date());
   const start = iso(new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - (MONTHS - 1), 1)));
   const [period, setPeriod] = useState({ area: "", from: start, to: today });
   const [draft, setDraft] = useState(period);

@@ -128,7 +128,7 @@ export function IntakeScreen({ viewer }) {
     <form class="intake" onSubmit=${submit} novalidate>
       ${state.message ? html`<${Alert} kind=${state.failed ? "warning" : "error"}>
         <p id="form-error">${state.message}</p>
-        ${state.failed ? html`<button type="submit">${t("retry")}</button>` : null}
+        ${state.failed ? html`<button type="submit" data-retry="yes">${t("retry")}</button>` : null}
       </${Alert}>` : null}
       <fieldset><legend>${t("complaint")}</legend>
         <div class="row">
@@ -146,7 +146,7 @@ export function IntakeScreen({ viewer }) {
         <fieldset id="case-sectors" class=${errorOf("case-sectors") ? "has-error" : ""}
             aria-describedby=${errorOf("case-sectors") ? "case-sectors-error" : undefined}>
           <legend>${t("sectors")} <span class="req">(${t("required")})</span></legend>
-          ${values("Sector").map((s) => html`<label class="check"><input type="checkbox" checked=${form.sectors.includes(s)}
+          ${values("Sector").map((s) => html`<label class="check"><input type="checkbox" value=${s} checked=${form.sectors.includes(s)}
             onChange=${() => set({ sectors: form.sectors.includes(s) ? form.sectors.filter((x) => x !== s) : [...form.sectors, s] })} />
             ${label("Sector", s)}</label>`)}
           ${errorOf("case-sectors") ? html`<p class="error" id="case-sectors-error">${serverMessage(errorOf("case-sectors"))}</p>` : null}
@@ -174,14 +174,14 @@ export function IntakeScreen({ viewer }) {
             members: form.members.filter((_, j) => j !== i), subjects: form.subjects.filter((n) => n !== m.nik) })}>
             ${t("removeMember", { n: i + 1 })}</button>` : null}
         </fieldset>`)}
-        <button type="button" onClick=${() => set({ members: [...form.members, blankMember("CHILD")] })}>${t("addMember")}</button>
+        <button type="button" data-add-member="yes" onClick=${() => set({ members: [...form.members, blankMember("CHILD")] })}>${t("addMember")}</button>
       </fieldset>
 
       <fieldset id="subjects" class=${errorOf("subjects") ? "has-error" : ""}
           aria-describedby=${errorOf("subjects") ? "subjects-error" : undefined}>
         <legend>${t("subjects")} <span class="req">(${t("required")})</span></legend>
         ${validMembers.length === 0 ? html`<p class="hint">${t("pickSubject")}</p>` : validMembers.map((m) => html`<label class="check">
-          <input type="checkbox" checked=${form.subjects.includes(m.nik)} onChange=${() => set({ subjects: form.subjects.includes(m.nik)
+          <input type="checkbox" value=${m.nik} checked=${form.subjects.includes(m.nik)} onChange=${() => set({ subjects: form.subjects.includes(m.nik)
             ? form.subjects.filter((n) => n !== m.nik) : [...form.subjects, m.nik] })} /> ${m.name || m.nik} (${m.nik})</label>`)}
         ${errorOf("subjects") ? html`<p class="error" id="subjects-error">${serverMessage(errorOf("subjects"))}</p>` : null}
       </fieldset>

@@ -83,7 +83,7 @@ function AllReferrals({ tick }) {
       <thead><tr><th scope="col">${t("caseNumber")}</th><th scope="col">${t("programme")}</th><th scope="col">${t("partner")}</th>
         <th scope="col">${t("status")}</th><th scope="col">${t("deliveryState")}</th><th scope="col">${t("attempts")}</th>
         <th scope="col">${t("created")}</th><th scope="col">${t("ackBy")}</th></tr></thead>
-      <tbody>${loaded.data.map((r) => html`<tr data-referral=${r.id}>
+      <tbody>${loaded.data.map((r) => html`<tr data-referral=${r.id} data-case-number=${r.case ? r.case.number : ""}>
         <th scope="row">${r.case ? html`<a href=${href("kasus", r.case.id)}>${r.case.number}</a>` : "—"}</th>
         <td>${r.programme.code}</td><td>${r.programme.partner ? r.programme.partner.name : "—"}</td>
         <td><${Badge} kind="ReferralStatus" value=${r.status} /></td>
