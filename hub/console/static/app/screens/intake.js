@@ -182,7 +182,7 @@ export function IntakeScreen({ viewer }) {
         <legend>${t("subjects")} <span class="req">(${t("required")})</span></legend>
         ${validMembers.length === 0 ? html`<p class="hint">${t("pickSubject")}</p>` : validMembers.map((m) => html`<label class="check">
           <input type="checkbox" value=${m.nik} checked=${form.subjects.includes(m.nik)} onChange=${() => set({ subjects: form.subjects.includes(m.nik)
-            ? form.subjects.filter((n) => n !== m.nik) : [...form.subjects, m.nik] })} /> ${m.name || m.nik} (${m.nik})</label>`)}
+            ? form.subjects.filter((n) => n !== m.nik) : [...form.subjects, m.nik] })} /> ${m.name || "—"} (${m.nik})</label>`)}
         ${errorOf("subjects") ? html`<p class="error" id="subjects-error">${serverMessage(errorOf("subjects"))}</p>` : null}
       </fieldset>
 
