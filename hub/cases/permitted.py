@@ -4,7 +4,8 @@ Apps show a button per allowed action (the console does), so this answers exactl
 the mutations would accept: the role and source status of ``TRANSITIONS``, the recorder
 rule, and the scope each mutation's permission asks for (``ACTION_SCOPES``; a test keeps
 it equal to the schema's permission classes). Area is not checked here: a caller only
-ever holds cases of its own area.
+ever holds cases of its own area. Confirming a household move is not listed: it is due
+when ``Case.pendingHouseholdMove`` says so, which only its confirmers may read.
 """
 
 from __future__ import annotations

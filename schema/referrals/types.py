@@ -15,6 +15,7 @@ from hub.delivery.models import DeliveryState as _DeliveryState
 from hub.referrals.models import Partner as PartnerRow
 from hub.referrals.models import Programme as ProgrammeRow
 from hub.referrals.models import Referral as ReferralRow
+from hub.referrals.health import endpoint_state
 from hub.referrals.partners import PartnerCredentials
 from hub.referrals.permitted import allowed_referral_statuses
 from hub.referrals.queries import sees_partner_configuration
@@ -26,6 +27,7 @@ from schema.cases.types import Case, PageInfo
 from schema.context import Context
 from schema.enums import Sector
 from schema.errors import Forbidden, UserError
+from schema.referrals.health import EndpointHealth, EndpointState, SeesEndpointHealth
 from schema.referrals.summary import ReferralCaseSummary
 
 ReferralStatus = strawberry.enum(_ReferralStatus, name="ReferralStatus")
@@ -96,6 +98,13 @@ class Partner:
     @strawberry.field(description="no webhook: referrals wait in the partner inbox of the console")
     def portal_only(self) -> bool:
         return self.webhook_url is None
+
+    @strawberry.field(permission_classes=[SeesEndpointHealth],
+                      description="whether the endpoint works: for administrators, the back office, supervisors "
+                                  "and the partner itself (the configuration stays theirs)")
+    def endpoint_health(self) -> EndpointHealth:
+        state = endpoint_state(self.webhook_url, self.active, self.failing_since)
+        return EndpointHealth(state=state, failing_since=self.failing_since if state is EndpointState.FAILING else None)
 
     @strawberry.field
     async def programmes(self, info: Info[Context, None]) -> list[Programme]:

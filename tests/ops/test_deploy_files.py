@@ -31,7 +31,14 @@ def compose() -> dict[str, Any]:
 
 
 def mappers(client: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {m["protocolMapper"]: m["config"] for m in client.get("protocolMappers", [])}
+    # Keyed by mapper type; user-attribute mappers (several per client) by type and claim.
+    out = {}
+    for m in client.get("protocolMappers", []):
+        kind = m["protocolMapper"]
+        if kind == "oidc-usermodel-attribute-mapper":
+            kind = f"{kind}:{m['config']['claim.name']}"
+        out[kind] = m["config"]
+    return out
 
 
 def test_the_realm_has_every_slrt_role(realm: dict[str, Any]) -> None:
@@ -41,9 +48,12 @@ def test_the_realm_has_every_slrt_role(realm: dict[str, Any]) -> None:
 def test_a_demo_user_per_role_with_an_area_where_the_role_needs_one(realm: dict[str, Any]) -> None:
     people = [u for u in realm["users"] if "serviceAccountClientId" not in u]
     roles = {role for u in people for role in u["realmRoles"]}
-    assert roles == {r.value for r in Role} - {Role.PARTNER.value}  # a partner is a client, not a person
+    assert roles == {r.value for r in Role}  # PARTNER: a Dinas officer using the console's inbox
     for user in people:
         [role] = [Role(r) for r in user["realmRoles"]]
+        if role is Role.PARTNER:
+            [partner] = user["attributes"]["partner_id"]
+            assert partner, user["username"]
         lengths = AREA_LENGTHS[role]
         if lengths is not None:
             [area] = user["attributes"]["area"]
@@ -56,8 +66,18 @@ def test_the_area_attribute_is_declared_and_mapped_into_access_tokens(realm: dic
     declared = json.loads(profile["config"]["kc.user.profile.config"][0])
     assert "area" in {a["name"] for a in declared["attributes"]}
     web = next(c for c in realm["clients"] if c["clientId"] == "slrt-web")
-    area = mappers(web)["oidc-usermodel-attribute-mapper"]
+    area = mappers(web)["oidc-usermodel-attribute-mapper:area"]
     assert (area["user.attribute"], area["claim.name"], area["access.token.claim"]) == ("area", "area", "true")
+
+
+def test_partner_users_get_their_partner_id_claim_from_an_attribute(realm: dict[str, Any]) -> None:
+    [profile] = realm["components"]["org.keycloak.userprofile.UserProfileProvider"]
+    declared = {a["name"]: a for a in json.loads(profile["config"]["kc.user.profile.config"][0])["attributes"]}
+    assert declared["partner_id"]["permissions"]["edit"] == ["admin"]  # a user cannot choose its agency
+    web = next(c for c in realm["clients"] if c["clientId"] == "slrt-web")
+    claim = mappers(web)["oidc-usermodel-attribute-mapper:partner_id"]
+    assert (claim["user.attribute"], claim["claim.name"], claim["access.token.claim"]) == (
+        "partner_id", Settings().oauth_partner_claim, "true")
 
 
 def test_every_client_issues_at_jwt_tokens_for_the_hub_audience(realm: dict[str, Any]) -> None:

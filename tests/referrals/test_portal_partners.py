@@ -143,3 +143,27 @@ def test_cli_registers_a_portal_only_partner(tmp_path):
 
 
 __all__ = ["CREATE"]
+
+
+HEALTH = "{ partners { name portalOnly endpointHealth { state failingSince } } }"
+
+
+async def test_endpoint_health_is_for_those_who_chase_referrals_and_tells_no_configuration(hub, as_role, receiver,
+                                                                                        register):
+    await register_portal(as_role, codes=("PKH",))
+    webhook = await register(receiver)
+    async with hub.sessions.begin() as s:
+        from hub.db.base import utcnow
+        from hub.referrals.models import Partner
+
+        row = await s.get(Partner, webhook["partner"]["id"])
+        row.failing_since = utcnow()
+    for role, area in ((Role.BACK_OFFICE, "3275"), (Role.SUPERVISOR, "327502"), (Role.ADMIN, None)):
+        listed = (await as_role(role, area)(HEALTH))["data"]["partners"]
+        states = {p["name"]: p["endpointHealth"]["state"] for p in listed}
+        assert states == {"Dinas Sosial Kota Bekasi (portal)": "PORTAL_ONLY", "Dinas Kesehatan Kota Bekasi": "FAILING"}
+    # The front office sees the partners' names but neither their health nor their configuration.
+    front = await as_role(Role.FRONT_OFFICE, "3275")("{ partners { name endpointHealth { state } } }")
+    assert front["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    denied = await as_role(Role.BACK_OFFICE, "3275")("{ partners { webhookUrl } }")
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -122,3 +122,20 @@ def test_a_system_that_is_down_is_said_to_be_down_and_the_rest_works(page, demo)
         assert page.locator("section.actions").count() == 1
     finally:
         httpx.post(f"{demo.simulators}bpjs/_control", json={"error_rate": 0.0}, timeout=5).raise_for_status()
+
+
+def test_the_token_is_kept_in_memory_only(page, demo):
+    mouse = Mouse(page)
+    sign_in(page, mouse, "back-office")
+    page.wait_for_selector("[data-testid=queue]")
+    page.click("header button[lang=en]")  # the one thing the console remembers: the language
+    stored = page.evaluate("() => ({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })")
+    assert stored == {"local": {"slrt.lang": "en"}, "session": {}, "cookie": ""}
+    page.click("header button[lang=id]")
+    # A reload forgets the session; signing out drops it at once.
+    page.reload()
+    page.wait_for_selector("[data-account]")
+    sign_in(page, mouse, "back-office")
+    page.click("[data-action=sign-out]")
+    page.wait_for_selector("[data-account]")
+    assert page.locator("[data-testid=who]").count() == 0

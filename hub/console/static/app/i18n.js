@@ -148,6 +148,8 @@ const M = {
   completeBy: ["Selesaikan sebelum", "Complete by"],
   history: ["Riwayat status", "Status history"],
   duplicates: ["Kemungkinan duplikat", "Possible duplicates"],
+  pendingMove: ["Nomor KK atau NIK keluhan ini terdaftar di wilayah lain. Periksa dengan keluarga, lalu konfirmasi pindah KK.",
+    "A KK number or NIK of this keluhan is registered in another area. Check with the household, then confirm the move."],
   done: ["Tersimpan.", "Saved."],
 
   // intake
@@ -178,7 +180,7 @@ const M = {
   endpoint: ["Endpoint", "Endpoint"],
   healthy: ["Sehat", "Healthy"],
   failingSince: ["Gagal sejak {at}", "Failing since {at}"],
-  disabled: ["Dinonaktifkan: {why}", "Disabled: {why}"],
+  disabledEndpoint: ["Dinonaktifkan (admin mengaktifkan kembali)", "Disabled (an administrator re-enables it)"],
   portalOnly: ["Tanpa sistem (kotak rujukan)", "No system (inbox)"],
   pending: ["Tertunda", "Pending"],
   deliveryState: ["Status kirim", "Delivery"],
@@ -274,6 +276,7 @@ const E = {
     RESOLVE_LOCALLY: ["Selesaikan di tingkat desa", "Resolve locally"], RETURN: ["Kembalikan untuk diperbaiki", "Return"],
     APPROVE: ["Setujui", "Approve"], REVIEW: ["Telaah", "Review"], REJECT: ["Tolak keluhan", "Reject"],
     REFER: ["Rujuk ke program", "Refer"], RESOLVE: ["Nyatakan selesai", "Resolve"], CLOSE: ["Tutup keluhan", "Close"],
+    CONFIRM_HOUSEHOLD_MOVE: ["Konfirmasi pindah KK", "Confirm household move"],
   },
   EventAction: {
     RECORD: ["Dicatat", "Recorded"], UPDATE: ["Diubah", "Updated"], SUBMIT: ["Diajukan", "Submitted"],
@@ -281,6 +284,7 @@ const E = {
     APPROVE: ["Disetujui", "Approved"], REVIEW: ["Ditelaah", "Reviewed"], REJECT: ["Ditolak", "Rejected"],
     REFER: ["Dirujuk", "Referred"], AUTO_RESOLVE: ["Selesai (semua rujukan berakhir)", "Resolved (every referral ended)"],
     RESOLVE: ["Dinyatakan selesai", "Resolved"], CLOSE: ["Ditutup", "Closed"], ESCALATED: ["Eskalasi", "Escalated"],
+    CONFIRM_HOUSEHOLD_MOVE: ["Pindah KK dikonfirmasi", "Household move confirmed"],
     REFERRAL_ACCEPTED: ["Rujukan diterima Dinas", "Referral accepted"],
     REFERRAL_REJECTED: ["Rujukan ditolak Dinas", "Referral declined"],
     REFERRAL_IN_PROGRESS: ["Rujukan diproses", "Referral in progress"],

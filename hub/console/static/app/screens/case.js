@@ -13,9 +13,10 @@ import { REFERRAL_FIELDS, ReferralCard } from "./referral_card.js";
 
 const ENABLED = `{ connectors { name enabled } }`;
 
-function caseQuery(sel) {
+function caseQuery(sel, confirmsMoves) {
   return `query Case($id: ID!) { case(id: $id) {
     id number status channel priority complaint analysisNote recordedBy createdAt submittedAt slaDueAt version
+    ${confirmsMoves ? "pendingHouseholdMove" : ""}
     sectors allowedActions village { code name }
     household { kkNumber address rt rw ${sel.household}
       members { id nik name birthDate sex relationship ${sel.member} } }
@@ -36,7 +37,8 @@ async function loadCase(id, viewer) {
     enabledConnectors = data.connectors.filter((c) => c.enabled).map((c) => c.name);
   }
   const sel = connectorSelections(enabledConnectors, viewer.scopes.includes("pii:read"));
-  const { data, errors } = await request(caseQuery(sel), { id });
+  const confirmsMoves = viewer.role === "SUPERVISOR" || viewer.role === "FRONT_OFFICE";
+  const { data, errors } = await request(caseQuery(sel, confirmsMoves), { id });
   const fatal = errors.filter((e) => (e.path || []).length <= 1);
   if (fatal.length || !data || !data.case) {
     const e = fatal[0] || { message: "not found", extensions: { code: "NOT_FOUND" } };

@@ -17,6 +17,7 @@ const SIMPLE = {
   REJECT: ["rejectCase", "reason", true],
   RESOLVE_LOCALLY: ["resolveLocally", "note", true],
   RESOLVE: ["resolveCase", "note", true],
+  CONFIRM_HOUSEHOLD_MOVE: ["confirmHouseholdMove", "note", false],
 };
 
 function simpleMutation(action) {
@@ -107,6 +108,8 @@ function UpdateForm({ c, busy, error, onSubmit, onCancel }) {
 }
 
 export function CaseActions({ c, onDone }) {
+  // A household move is confirmed when the hub says one is pending (readable by its confirmers only).
+  const actions = c.pendingHouseholdMove ? [...c.allowedActions, "CONFIRM_HOUSEHOLD_MOVE"] : c.allowedActions;
   const [open, setOpen] = useState(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
@@ -150,8 +153,9 @@ export function CaseActions({ c, onDone }) {
 
   return html`<section class="actions" aria-labelledby="actions-title">
     <h2 id="actions-title">${t("actions")}</h2>
-    ${c.allowedActions.length === 0 ? html`<p>${t("noActions")}</p>` : html`<div class="buttons">
-      ${c.allowedActions.map((a) => html`<button type="button" class=${a === "SUBMIT" || a === "APPROVE" || a === "REFER" ? "primary" : ""}
+    ${c.pendingHouseholdMove ? html`<${Alert} kind="warning">${t("pendingMove")}</${Alert}>` : null}
+    ${actions.length === 0 ? html`<p>${t("noActions")}</p>` : html`<div class="buttons">
+      ${actions.map((a) => html`<button type="button" class=${a === "SUBMIT" || a === "APPROVE" || a === "REFER" ? "primary" : ""}
         data-action=${a} aria-expanded=${SIMPLE[a] && SIMPLE[a][1] || a === "REVIEW" || a === "REFER" || a === "UPDATE" ? String(open === a) : undefined}
         disabled=${busy} onClick=${() => start(a)}>${label("CaseAction", a)}</button>`)}
     </div>`}

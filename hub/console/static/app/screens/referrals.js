@@ -14,7 +14,7 @@ const DEAD = `{ referrals(filter: { deliveryState: [DEAD] }, first: 50) { edges 
 const LIST = `query($filter: ReferralFilter) { referrals(filter: $filter, first: 100) { edges { node {
   id status deliveryState createdAt acknowledgeBy programme { code partner { id name portalOnly } }
   deliveryAttempts { number } case { id number } } } } }`;
-const PARTNERS = `{ partners { id name active portalOnly failingSince disabledReason programmes { code } }
+const PARTNERS = `{ partners { id name portalOnly endpointHealth { state failingSince } programmes { code } }
   pending: referrals(filter: { deliveryState: [QUEUED, SENDING, RETRYING, DEAD] }, first: 100) {
     edges { node { deliveryState programme { partner { id } } } } } }`;
 
@@ -34,8 +34,9 @@ function PartnerHealth({ tick }) {
       <thead><tr><th scope="col">${t("partner")}</th><th scope="col">${t("endpoint")}</th>
         <th scope="col">${t("pending")}</th><th scope="col">${label("DeliveryState", "DEAD")}</th></tr></thead>
       <tbody>${loaded.data.partners.map((p) => {
-        const state = p.portalOnly ? t("portalOnly") : !p.active ? `⛔ ${t("disabled", { why: p.disabledReason || "" })}`
-          : p.failingSince ? html`⚠ ${t("failingSince", { at: "" })}<${When} at=${p.failingSince} />` : `✓ ${t("healthy")}`;
+        const h = p.endpointHealth;
+        const state = h.state === "PORTAL_ONLY" ? t("portalOnly") : h.state === "DISABLED" ? `⛔ ${t("disabledEndpoint")}`
+          : h.state === "FAILING" ? html`⚠ ${t("failingSince", { at: "" })}<${When} at=${h.failingSince} />` : `✓ ${t("healthy")}`;
         const counts = pending[p.id] || { DEAD: 0, other: 0 };
         return html`<tr data-partner=${p.name}><th scope="row">${p.name}<br /><span class="hint">${p.programmes.map((x) => x.code).join(", ")}</span></th>
           <td>${state}</td><td>${counts.other}</td><td>${counts.DEAD}</td></tr>`;

@@ -1,15 +1,15 @@
 """referral escalation: per-programme target overrides, and one escalation row per referral and target
 
-Revision ID: 0006_referral_escalation
-Revises: 0005_portal_only_partners
+Revision ID: 0007_referral_escalation
+Revises: 0006_portal_only_partners
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_referral_escalation"
-down_revision = "0005_portal_only_partners"
+revision = "0007_referral_escalation"
+down_revision = "0006_portal_only_partners"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """portal-only partners: a partner may have no webhook URL (its staff use the partner inbox)
 
-Revision ID: 0005_portal_only_partners
-Revises: 0004
+Revision ID: 0006_portal_only_partners
+Revises: 0005_pending_household_moves
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_portal_only_partners"
-down_revision = "0004"
+revision = "0006_portal_only_partners"
+down_revision = "0005_pending_household_moves"
 branch_labels = None
 depends_on = None
 
