@@ -1,5 +1,6 @@
 """Fixtures of the console's browser tests: one real `slrt-hub demo` process and Debian's
-Chromium driven by Playwright for the whole module run."""
+Chromium driven by Playwright, for this package's tests. Package-scoped: Playwright's sync API
+runs an event loop of its own, which must be gone before the suite's asyncio fixtures run again."""
 
 from __future__ import annotations
 
@@ -32,14 +33,14 @@ def clean_database() -> None:
     own event loop, so no asyncio fixture may run beside it: this replaces the suite's.)"""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     started = start_demo(tmp_path_factory.mktemp("console-demo"))
     yield started
     stop_demo(started)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
