@@ -71,7 +71,11 @@ function ws() {
 }
 
 onChange((state) => {
-  if (state === null && client) { client.dispose(); client = null; }
+  if (state === null && client) {
+    // Closing the socket on sign-out is expected: its close event is no error.
+    Promise.resolve(client.dispose()).catch(() => undefined);
+    client = null;
+  }
 });
 
 // Calls onNext(data) for every event; returns the function that stops the subscription.
