@@ -139,3 +139,74 @@ def test_the_token_is_kept_in_memory_only(page, demo):
     page.click("[data-action=sign-out]")
     page.wait_for_selector("[data-account]")
     assert page.locator("[data-testid=who]").count() == 0
+
+
+REGISTER = """mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { partner { id } errors { message } } }"""
+REFER = """mutation($input: CreateReferralInput!) { createReferral(input: $input) { referral { id } errors { message } } }"""
+DELIVERY = """query($id: ID!) { referral(id: $id) { deliveryState deliveryAttempts { statusCode } } }"""
+REVIEWED = """{ cases(filter: { status: [REVIEWED] }, first: 20) { edges { node { id referrals { id } } } } }"""
+
+
+class FlakyDinas:
+    """A Dinas endpoint that refuses the first webhook (400: no retry, DEAD) and takes the next."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        answers = [400]
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                self.send_response(answers.pop(0) if answers else 200)
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+def wait_until(check, seconds: float = 30.0) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "not reached in time"
+        time.sleep(0.3)
+
+
+def test_a_dead_delivery_is_sent_again_from_the_tracker(page, demo):
+    dinas = FlakyDinas()
+    try:
+        registered = demo.graphql("admin", REGISTER, input={
+            "name": "Dinas Uji Kirim Ulang", "sectors": ["OTHER"], "webhookUrl": dinas.url,
+            "programmes": [{"code": "UJI_KIRIM", "name": "Program uji", "sector": "OTHER", "level": "REGENCY"}]})
+        assert registered["registerPartner"]["errors"] == []
+        case = next(e["node"] for e in demo.graphql("back-office", REVIEWED)["cases"]["edges"])
+        referral = demo.graphql("back-office", REFER, input={"caseId": case["id"], "programmeCode": "UJI_KIRIM",
+                                                              "reason": "uji kirim ulang"})["createReferral"]
+        assert referral["errors"] == []
+        rid = referral["referral"]["id"]
+        state = lambda: demo.graphql("back-office", DELIVERY, id=rid)["referral"]  # noqa: E731
+        wait_until(lambda: state()["deliveryState"] == "DEAD")
+
+        mouse = Mouse(page)
+        sign_in(page, mouse, "back-office")
+        go(page, mouse, "rujukan", "Pelacakan rujukan")
+        card = f"[data-testid=dead] [data-referral='{rid}']"
+        page.wait_for_selector(card)
+        mouse.click(f"{card} button.primary")
+        page.wait_for_selector("[data-testid=notice]:text-is('Dijadwalkan kirim ulang.')")
+        page.wait_for_selector(card, state="detached")  # no longer DEAD
+        wait_until(lambda: state()["deliveryState"] == "DELIVERED")
+        assert [a["statusCode"] for a in state()["deliveryAttempts"]] == [400, 200]
+    finally:
+        dinas.close()

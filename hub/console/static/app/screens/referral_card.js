@@ -32,12 +32,14 @@ export function ReferralCard({ referral: r, viewer, onChanged, heading = "h3" })
   const [done, setDone] = useState(null);
   const Heading = heading;
 
-  const run = async (q, vars, field) => {
+  const run = async (q, vars, field, message) => {
     setBusy(true); setError(null);
     try {
       const payload = await mutate(q, vars, field);
       if (payload.errors.length) { setError(payload.errors[0].message); return false; }
-      onChanged && onChanged();
+      setDone(message);
+      // The list may reload without this card (no longer DEAD): the screen repeats the message.
+      onChanged && onChanged(message);
       return true;
     } catch (e) {
       setError(e.message);
@@ -69,7 +71,7 @@ export function ReferralCard({ referral: r, viewer, onChanged, heading = "h3" })
     ${done ? html`<${Alert}>${done}</${Alert}>` : null}
     <div class="buttons">
       ${r.deliveryState === "DEAD" && canRedeliver(viewer) ? html`<button type="button" class="primary" disabled=${busy}
-        onClick=${async () => { if (await run(REDELIVER, { id: r.id }, "redeliverReferral")) setDone(t("redelivered")); }}>
+        onClick=${() => run(REDELIVER, { id: r.id }, "redeliverReferral", t("redelivered"))}>
         ${t("redeliver")} ${r.programme.code}</button>` : null}
       ${r.allowedStatuses.includes("CANCELLED") && !cancelling ? html`<button type="button" onClick=${() => setCancelling(true)}>
         ${label("ReferralMove", "CANCELLED")}</button>` : null}
@@ -77,6 +79,6 @@ export function ReferralCard({ referral: r, viewer, onChanged, heading = "h3" })
     ${cancelling ? html`<${NoteForm} id=${`cancel-${r.id}`} title=${label("ReferralMove", "CANCELLED")} fieldLabel=${t("reason")}
       required=${true} submitLabel=${label("ReferralMove", "CANCELLED")} busy=${busy}
       onCancel=${() => setCancelling(false)}
-      onSubmit=${async (reason) => { if (await run(CANCEL, { id: r.id, reason }, "cancelReferral")) setCancelling(false); }} />` : null}
+      onSubmit=${async (reason) => { if (await run(CANCEL, { id: r.id, reason }, "cancelReferral", t("done"))) setCancelling(false); }} />` : null}
   </article>`;
 }

@@ -106,10 +106,12 @@ export function ReferralsScreen({ viewer }) {
       timer = setTimeout(() => { setTick((n) => n + 1); setLive(`${t("updatedLive")} ${new Date().toLocaleTimeString()}`); }, 300);
     });
   }, []);
-  const bump = () => setTick((n) => n + 1);
+  const [notice, setNotice] = useState("");
+  const bump = (message) => { setTick((n) => n + 1); if (message) setNotice(message); };
   return html`<div class="screen">
     <h1>${t("trackerTitle")}</h1>
     <p class="live" role="status" aria-live="polite">${live}</p>
+    <p class="live notice" role="status" aria-live="polite" data-testid="notice">${notice}</p>
     ${seesOverdue(viewer) ? html`<${OverdueList} viewer=${viewer} tick=${tick} />` : null}
     <${DeadDeliveries} viewer=${viewer} tick=${tick} onChanged=${bump} />
     <${AllReferrals} tick=${tick} />
