@@ -210,3 +210,9 @@ def test_a_dead_delivery_is_sent_again_from_the_tracker(page, demo):
         assert [a["statusCode"] for a in state()["deliveryAttempts"]] == [400, 200]
     finally:
         dinas.close()
+
+
+def test_the_demo_prints_the_console_url_first(demo):
+    first = next(line for line in demo.lines if line.strip())
+    assert first.startswith("SLRT Konsol") and f"{demo.url}/console/" in first
+    assert httpx.get(f"{demo.url}/console/", timeout=10).status_code == 200
