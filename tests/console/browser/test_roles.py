@@ -70,7 +70,8 @@ def test_a_supervisor_without_pii_read_sees_masked_numbers_everywhere(page, demo
     seen.append(page.inner_text("body"))
     for screen, heading in (("rujukan", "Pelacakan rujukan"), ("dasbor", "Dasbor pemantauan dan evaluasi")):
         go(page, mouse, screen, heading)
-        page.wait_for_timeout(1500)
+        page.wait_for_selector("[data-testid=partner-health], [data-testid=tiles]")
+        assert page.locator(".alert-error").count() == 0, screen  # the screen works for a supervisor
         seen.append(page.inner_text("body"))
     for text in seen:
         assert not SIXTEEN_DIGITS.search(text), SIXTEEN_DIGITS.search(text)
