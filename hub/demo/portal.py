@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from itertools import islice
 
 from auth.roles import Role
 from hub.cases.commands import RecordCase, ReviewCase
@@ -15,7 +16,7 @@ from hub.container import Hub
 from hub.db.base import utcnow
 from hub.demo.actors import staff
 from hub.demo.partners import ADMIN, BACK_OFFICE, Agency
-from hub.demo.people import synthetic_household
+from hub.demo.people import coherent_seeds, synthetic_household
 from hub.referrals.commands import CreateReferral, ProgrammeData, RegisterPartner
 from hub.referrals.models import Referral
 from hub.referrals.partners import PartnerCredentials
@@ -26,8 +27,10 @@ PORTAL_AGENCY = Agency("dinkop", "Dinas Koperasi dan UMKM Kota Bekasi", (Sector.
     ProgrammeData("MODAL_USAHA", "Bantuan modal usaha mikro", Sector.EMPLOYMENT, ProgrammeLevel.REGENCY,
                   acknowledge_days=2, completion_days=21),))
 COMPLAINT = "Suami kehilangan pekerjaan, ingin membuka warung; butuh modal usaha (lost job, needs start-up capital)"
-# Households of these two cases; the demo seed uses seeds from 1 upwards for its own.
-LATE_CASES = ((501, "3275021005"), (502, "3275011002"))
+# The villages of these two cases; each family is the 11th that lives there by every sector
+# system (`coherent_seeds`): the demo's own cases and the README walkthrough use the first nine.
+LATE_CASES = ("3275021005", "3275011002")
+FAMILY_INDEX = 10
 
 
 async def add_portal_agency(hub: Hub, now: Callable[[], datetime] = utcnow) -> str:
@@ -35,7 +38,10 @@ async def add_portal_agency(hub: Hub, now: Callable[[], datetime] = utcnow) -> s
     result = await hub.partners.register(ADMIN, RegisterPartner(
         PORTAL_AGENCY.name, PORTAL_AGENCY.sectors, None, PORTAL_AGENCY.programmes))
     assert isinstance(result, PartnerCredentials), result
-    for seed, village in LATE_CASES:
+    for village in LATE_CASES:
+        area = hub.areas.get(village)
+        assert area is not None
+        seed = list(islice(coherent_seeds(village, area.name), FAMILY_INDEX + 1))[-1]
         await _referred_days_ago(hub, seed, village, now() - timedelta(days=4, hours=2))
     await hub.escalations.scan()
     return result.partner.id

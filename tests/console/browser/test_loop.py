@@ -11,7 +11,7 @@ import subprocess
 
 from tests.console.browser.driving import Keyboard, Mouse
 from tests.console.browser.demo import Demo, slrt_hub
-from tests.console.browser.steps import go, sign_in, sign_out, walk_the_loop
+from tests.console.browser.steps import fresh_family, go, sign_in, sign_out, walk_the_loop
 
 COUNT = "query($text: String) { cases(filter: { text: $text }) { totalCount edges { node { number status } } } }"
 
@@ -36,7 +36,7 @@ def test_the_whole_loop_by_mouse_and_the_dashboard_counts_it(page, demo):
     before = resolved_on_dashboard(page, mouse)
     sign_out(page, mouse)
 
-    k = walk_the_loop(page, mouse, demo, seed=771)
+    k = walk_the_loop(page, mouse, demo, seed=fresh_family(0))
 
     found = demo.graphql("back-office", COUNT, text=k.marker)["cases"]
     assert found["totalCount"] == 1  # the retried send did not record it twice
@@ -51,6 +51,6 @@ def test_the_whole_loop_by_mouse_and_the_dashboard_counts_it(page, demo):
 
 
 def test_the_whole_loop_with_the_keyboard_only(page, demo):
-    k = walk_the_loop(page, Keyboard(page), demo, seed=772)
+    k = walk_the_loop(page, Keyboard(page), demo, seed=fresh_family(1))
     found = demo.graphql("back-office", COUNT, text=k.marker)["cases"]
     assert found["totalCount"] == 1 and found["edges"][0]["node"]["status"] == "RESOLVED"

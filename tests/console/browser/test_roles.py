@@ -12,7 +12,7 @@ import httpx
 from hub.demo.people import synthetic_household
 from tests.console.browser.demo import Demo
 from tests.console.browser.driving import Mouse
-from tests.console.browser.steps import go, sign_in
+from tests.console.browser.steps import fresh_family, go, sign_in
 
 SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
 JAKASAMPURNA, KAYURINGINJAYA = "3275021005", "3275041005"
@@ -89,7 +89,7 @@ def test_a_dinas_officer_sees_only_its_inbox(page, demo):
 def test_the_supervisors_queue_updates_live(page, demo):
     sign_in(page, Mouse(page), "supervisor-bekasi-barat")
     page.wait_for_selector("[data-testid=queue]")
-    household = synthetic_household(781, JAKASAMPURNA, members=1)
+    household = synthetic_household(fresh_family(2), JAKASAMPURNA, members=1)
     head = household.members[0]
     recorded = demo.graphql("fasilitator-jakasampurna", RECORD, input={
         "channel": "FACILITATOR", "villageCode": JAKASAMPURNA, "subjectNiks": [head.nik],
