@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from hub.access.audit import SubjectKind
 from hub.referrals.summary import CaseSummary
-from schema.access.pii import shown
+from schema.access.pii import sees_pii, shown
 from schema.areas.types import Area
 from schema.context import Context
 from schema.enums import Sector, Sex
@@ -22,13 +22,18 @@ from schema.enums import Sector, Sex
 @strawberry.type(description="A subject of the referred case, as the partner is given it")
 class ReferralSubject:
     raw_nik: strawberry.Private[str]
+    raw_birth_date: strawberry.Private[date]
     name: str
-    birth_date: date
+    birth_year: int = strawberry.field(description="the year of birth, shown to every caller")
     sex: Sex
 
     @strawberry.field(description="16-digit NIK; masked without pii:read")
     def nik(self, info: Info[Context, None]) -> str:
         return shown(self.raw_nik, info)
+
+    @strawberry.field(description="null without pii:read, which sees birthYear only (the PII rule)")
+    def birth_date(self, info: Info[Context, None]) -> date | None:
+        return self.raw_birth_date if sees_pii(info) else None
 
 
 @strawberry.type(description="The referred case's household, as the partner is given it")
@@ -62,5 +67,5 @@ class ReferralCaseSummary:
     def from_summary(cls, s: CaseSummary) -> ReferralCaseSummary:
         return cls(number=s.number, sectors=list(s.sectors), complaint=s.complaint, village_code=s.village_code,
                    household=ReferralHousehold(raw_kk=s.kk_number, address=s.address, rt=s.rt, rw=s.rw),
-                   subjects=[ReferralSubject(raw_nik=p.nik, name=p.name, birth_date=p.birth_date, sex=p.sex)
-                             for p in s.subjects])
+                   subjects=[ReferralSubject(raw_nik=p.nik, raw_birth_date=p.birth_date, name=p.name,
+                                             birth_year=p.birth_date.year, sex=p.sex) for p in s.subjects])

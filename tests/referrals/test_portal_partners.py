@@ -66,6 +66,7 @@ async def test_a_portal_only_partner_gets_nothing_queued_and_works_its_inbox_to_
     assert summary["number"].startswith("SLRT-3275-") and summary["sectors"] == ["HEALTH"]
     [subject] = summary["subjects"]  # the case's subject only, not the four members
     assert "*" in subject["nik"] and "*" in summary["household"]["kkNumber"]  # no pii:read: masked
+    assert subject["birthDate"] is None  # and the birth date withheld, as everywhere (the PII rule)
 
     for status, extra in (("ACCEPTED", {"partnerReference": "DINSOS-1"}), ("IN_PROGRESS", {}),
                           ("COMPLETED", {"outcome": "PBI-JK aktif"})):

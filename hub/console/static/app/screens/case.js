@@ -19,7 +19,7 @@ function caseQuery(sel, confirmsMoves) {
     ${confirmsMoves ? "pendingHouseholdMove" : ""}
     sectors allowedActions village { code name }
     household { kkNumber address rt rw ${sel.household}
-      members { id nik name birthDate sex relationship ${sel.member} } }
+      members { id nik name birthDate birthYear sex relationship ${sel.member} } }
     subjects { nik name }
     suggestedReferrals { programme subject rule reason facts { name value } }
     screeningNotEvaluated { rule programme unavailable }
@@ -64,7 +64,7 @@ function Household({ c, errors, enabled }) {
     <ul class="members">
       ${h.members.map((m, i) => html`<li class=${subjects.has(m.nik) ? "member subject" : "member"}>
         <p><strong>${m.name}</strong> · ${label("Relationship", m.relationship)} · ${label("Sex", m.sex)}
-          · ${formatDate(m.birthDate)}${subjects.has(m.nik) ? html` · <em>${t("subject")}</em>` : null}</p>
+          · ${m.birthDate ? formatDate(m.birthDate) : m.birthYear}${subjects.has(m.nik) ? html` · <em>${t("subject")}</em>` : null}</p>
         <p>${t("nik")}: <span data-testid="nik"><${Masked} value=${m.nik} /></span></p>
         <div class="panels">${memberConnectors.map((n) => html`<${ConnectorPanel} name=${n} entity=${m} errors=${errors}
           path=${["case", "household", "members", i]} />`)}</div>

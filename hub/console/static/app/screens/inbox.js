@@ -16,7 +16,7 @@ const INBOX = `query($status: [ReferralStatus!]) { referrals(filter: { status: $
   id status reason statusReason partnerReference outcome createdAt acknowledgeBy completeBy allowedStatuses
   programme { code name }
   caseSummary { number sectors complaint village { name } household { kkNumber address rt rw }
-    subjects { nik name birthDate sex } }
+    subjects { nik name birthDate birthYear sex } }
 } } } }`;
 const UPDATE = `mutation($input: UpdateReferralStatusInput!) { updateReferralStatus(input: $input) {
   referral { id status } errors { code message field } } }`;
@@ -78,7 +78,7 @@ function InboxCard({ r, onDone }) {
       <table class="list"><caption>${t("subject")}</caption>
         <thead><tr><th scope="col">${t("name")}</th><th scope="col">${t("nik")}</th><th scope="col">${t("birthDate")}</th><th scope="col">${t("sex")}</th></tr></thead>
         <tbody>${s.subjects.map((p) => html`<tr><th scope="row">${p.name}</th><td><${Masked} value=${p.nik} /></td>
-          <td>${formatDate(p.birthDate)}</td><td>${label("Sex", p.sex)}</td></tr>`)}</tbody>
+          <td>${p.birthDate ? formatDate(p.birthDate) : p.birthYear}</td><td>${label("Sex", p.sex)}</td></tr>`)}</tbody>
       </table>` : null}
     ${r.partnerReference ? html`<p>${t("partnerReference")}: ${r.partnerReference}</p>` : null}
     ${r.outcome ? html`<p>${t("outcome")}: ${r.outcome}</p>` : null}
