@@ -47,10 +47,9 @@ ACCOUNTS = (
     DemoAccount("supervisor-bekasi-barat", Role.SUPERVISOR, "327502", "supervisor-327502"),
     DemoAccount("front-office", Role.FRONT_OFFICE, "3275", "front-office-3275"),
     DemoAccount("back-office", Role.BACK_OFFICE, "3275", "back-office-3275"),
-    # A Dinas officer needs the subject's NIK to enrol them (webhook partners receive it too);
-    # every number shown in clear is audited.
-    DemoAccount("dinas-koperasi", Role.PARTNER, None, "petugas-dinkop",
-                frozenset({Scope.REFERRAL_UPDATE, Scope.PII_READ}), PORTAL_AGENCY.name),
+    # A PARTNER token holds its role's scopes at most (referral:update): no pii:read, so the
+    # officer sees the subjects' numbers masked (auth/roles.py, scopes_beyond).
+    DemoAccount("dinas-koperasi", Role.PARTNER, None, "petugas-dinkop", None, PORTAL_AGENCY.name),
     DemoAccount("auditor", Role.AUDITOR, None, "auditor"),
     DemoAccount("admin", Role.ADMIN, None, "admin"),
 )

@@ -78,7 +78,7 @@ async def test_the_demo_sign_in_hands_out_tokens_for_the_demo_staff_only(hub, se
         issued = (await c.post("/console/demo/token", json={"account": "dinas-koperasi"})).json()
         me = await c.post("/graphql", json={"query": "{ viewer { role scopes partner { name } } }"},
                           headers={"authorization": f"Bearer {issued['accessToken']}"})
-    assert me.json()["data"]["viewer"] == {"role": "PARTNER", "scopes": ["pii:read", "referral:update"],
+    assert me.json()["data"]["viewer"] == {"role": "PARTNER", "scopes": ["referral:update"],
                                            "partner": {"name": PORTAL_AGENCY.name}}
 
 
