@@ -21,7 +21,7 @@ from hub.db.models import Base
 from hub.settings import Settings
 
 PG_URL = os.environ.get("SLRT_TEST_DATABASE_URL")
-KEEP_TABLES = {"areas", "alembic_version"}
+KEEP_TABLES = {"areas", "alembic_version", "statistics_calendar"}  # the calendar outlives the cases
 
 requires_postgres = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL: set SLRT_TEST_DATABASE_URL")
 

@@ -1,7 +1,8 @@
 """A case's append-only timeline: building entries, and announcing them to live subscribers.
 
 Both the case workflow and the referral loop write timeline entries; both go through here
-so that every entry is announced, in the transaction that wrote it.
+so that every entry is announced, in the transaction that wrote it. The statistics follow
+every committed change of a case the same way, by session events (hub/statistics/tracking.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from hub.cases.models import Case, CaseEvent
 from hub.cases.status import CaseStatus
 from hub.events.bus import CASE_EVENTS, EventBus
+from hub.statistics import tracking  # noqa: F401 - registers the statistics' session events
 
 
 def case_event(case: Case, actor: str, actor_role: str, action: str, before: CaseStatus | None,

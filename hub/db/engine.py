@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -28,12 +30,22 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            # The local calendar day of a timestamp, which SQLite cannot compute itself.
+            dbapi_connection.create_function("slrt_local_date", 2, sqlite_local_date, deterministic=True)
 
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
+
+
+def sqlite_local_date(stored: str | None, tz: str) -> str | None:
+    """``slrt_local_date(ts, tz)`` on SQLite: the local day of a stored UTC timestamp, stored as
+    SQLite stores dates (PostgreSQL: ``timezone(tz, ts)::date``; see hub/statistics/sql.py)."""
+    if stored is None:
+        return None
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).date().isoformat()
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

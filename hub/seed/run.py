@@ -30,11 +30,13 @@ from hub.seed.reference import (
     used_serials,
 )
 from hub.seed.writer import BulkWriter
+from hub.statistics import rollup
 from hub.vocabulary import AreaLevel
 
 BATCH = 10_000
 TABLES = ("households", "persons", "cases", "case_sectors", "case_subjects", "case_events", "referrals",
-          "referral_history")
+          "referral_history", "statistics_case_facts", "statistics_sector_facts", "statistics_referral_facts",
+          "statistics_rollup")
 
 
 @dataclass(slots=True)
@@ -178,6 +180,9 @@ async def _run_job(spec: JobSpec, progress: Callable[[str], None]) -> SeedReport
                 await writer.skip_foreign_key_triggers()
                 for table, columns, rows in batch.tables():
                     await writer.write(table, columns, rows)
+                # The statistics' facts and counts of these cases, in their transaction.
+                if calendar := await conn.run_sync(rollup.calendar):
+                    await conn.run_sync(rollup.add, calendar, [row[0] for row in batch.cases])
                 # In the cases' transaction: a committed case's number is never handed out again.
                 await save_case_numbers(conn, spec.regency, used)
             report.cases += len(batch.cases)

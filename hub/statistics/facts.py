@@ -1,0 +1,92 @@
+"""The fact rows of some cases, derived in SQL from the case tables.
+
+Every duration and every SLA comparison here is the very expression the raw computation
+(``hub/statistics/raw.py``) evaluates, on the same stored values, so a fact never disagrees
+with the raw figures by a rounding: PostgreSQL computes seconds exactly, SQLite in floating
+point, and each database agrees with itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, null, select
+
+from hub.cases.models import Case, CaseSector
+from hub.referrals.models import Referral, ReferralHistory
+from hub.referrals.status import ReferralStatus
+from hub.statistics.models import CaseFact, ReferralFact, SectorFact
+from hub.statistics.sql import local_day, seconds_between, whole_days
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """The time zone of the recording days and the SLA target (days) per sector."""
+
+    timezone: str
+    sla_days: dict[str, int]
+
+    def target(self, sector: Any) -> ColumnElement[Any]:
+        if not self.sla_days:
+            return null()
+        return case({s: d for s, d in self.sla_days.items()}, value=sector, else_=None)
+
+
+def breach(ended: ColumnElement[Any], submitted: ColumnElement[Any], target: ColumnElement[Any]) -> ColumnElement[bool]:
+    """Took (or has so far taken) longer than the target: the raw computation's test."""
+    return and_(submitted.is_not(None), target.is_not(None), seconds_between(ended, submitted) > target * 86400)
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    return case((condition, True), else_=false())
+
+
+def _area(cal: Calendar) -> list[ColumnElement[Any]]:
+    return [Case.regency_code, Case.district_code, Case.village_code,
+            local_day(Case.created_at, literal(cal.timezone)).label("day")]
+
+
+def case_facts(cal: Calendar, case_ids: Sequence[str]) -> Select[Any]:
+    target = (select(func.min(cal.target(CaseSector.sector))).where(CaseSector.case_id == Case.id)
+              .correlate(Case).scalar_subquery())
+    to_referral = case((and_(Case.referred_at.is_not(None), Case.submitted_at.is_not(None)),
+                        whole_days(seconds_between(Case.referred_at, Case.submitted_at))), else_=None)
+    return select(Case.id, *_area(cal), Case.status, Case.channel, Case.submitted_at, Case.referred_at,
+                  Case.resolved_at, target, _flag(and_(Case.resolved_at.is_not(None),
+                                                       breach(Case.resolved_at, Case.submitted_at, target))),
+                  to_referral).where(Case.id.in_(case_ids))
+
+
+CASE_FACT_COLUMNS = ("case_id", "regency_code", "district_code", "village_code", "day", "status", "channel",
+                     "submitted_at", "referred_at", "resolved_at", "target_days", "breached", "to_referral_day")
+
+
+def sector_facts(cal: Calendar, case_ids: Sequence[str]) -> Select[Any]:
+    target = cal.target(CaseSector.sector)
+    return (select(CaseSector.case_id, CaseSector.sector, *_area(cal), Case.submitted_at, Case.resolved_at, target,
+                   _flag(and_(Case.resolved_at.is_not(None), breach(Case.resolved_at, Case.submitted_at, target))))
+            .join(Case, Case.id == CaseSector.case_id).where(CaseSector.case_id.in_(case_ids)))
+
+
+SECTOR_FACT_COLUMNS = ("case_id", "sector", "regency_code", "district_code", "village_code", "day", "submitted_at",
+                       "resolved_at", "target_days", "breached")
+
+
+def referral_facts(cal: Calendar, case_ids: Sequence[str]) -> Select[Any]:
+    completed = (select(func.min(ReferralHistory.at)).where(ReferralHistory.referral_id == Referral.id,
+                                                           ReferralHistory.to_status == ReferralStatus.COMPLETED)
+                 .correlate(Referral).scalar_subquery())
+    to_completion = case((Referral.status == ReferralStatus.COMPLETED,
+                          whole_days(seconds_between(completed, Referral.created_at))), else_=None)
+    return (select(Referral.id, Referral.case_id, *_area(cal), Referral.partner_id, Referral.status,
+                   Referral.created_at, completed, to_completion)
+            .join(Case, Case.id == Referral.case_id).where(Referral.case_id.in_(case_ids)))
+
+
+REFERRAL_FACT_COLUMNS = ("referral_id", "case_id", "regency_code", "district_code", "village_code", "day",
+                         "partner_id", "status", "created_at", "completed_at", "to_completion_day")
+
+TABLES = ((CaseFact, case_facts, CASE_FACT_COLUMNS), (SectorFact, sector_facts, SECTOR_FACT_COLUMNS),
+          (ReferralFact, referral_facts, REFERRAL_FACT_COLUMNS))
