@@ -160,7 +160,8 @@ def keys_rotate() -> None:
 @click.option("--from", "from_", type=click.DateTime(["%Y-%m-%d"]), default=None, help="first day (inclusive)")
 @click.option("--to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="last day (inclusive)")
 @click.option("--out", type=click.Path(allow_dash=True), default="-", show_default=True, help="CSV file, - for stdout")
-def report(area: str | None, from_: Any, to: Any, out: str) -> None:
+@click.option("--raw", is_flag=True, help="compute from the case tables, not the kept counts (the reference; slower)")
+def report(area: str | None, from_: Any, to: Any, out: str, raw: bool) -> None:
     from auth.principal import Actor
     from auth.roles import Scope
     from hub.areas.codes import normalize_area_code
@@ -179,7 +180,7 @@ def report(area: str | None, from_: Any, to: Any, out: str) -> None:
     async def compute() -> Any:
         engine = create_engine(settings.database_url)
         try:
-            service = StatisticsService(create_session_factory(engine), settings.sla_days, settings.timezone)
+            service = StatisticsService(create_session_factory(engine), settings.sla_days, settings.timezone, raw=raw)
             return await service.compute(reader, Period(code, from_.date() if from_ else None,
                                                         to.date() if to else None), utcnow())
         finally:
@@ -188,6 +189,33 @@ def report(area: str | None, from_: Any, to: Any, out: str) -> None:
     stats = asyncio.run(compute())
     with click.open_file(out, "w") as fh:
         write_csv(stats, fh)
+
+
+@main.group(help="The statistics' kept facts and counts.")
+def statistics() -> None:
+    pass
+
+
+@statistics.command("rebuild", help="Derive the statistics' facts and counts again from the case tables, under "
+                                    "SLRT_TIMEZONE and SLRT_SLA_DAYS. Stop the hub first: its writers keep them "
+                                    "under the calendar they were built with.")
+def statistics_rebuild() -> None:
+    from hub.db.engine import create_engine
+    from hub.statistics import rollup
+    from hub.statistics.facts import Calendar
+
+    settings = _settings()
+    calendar = Calendar(settings.timezone, dict(settings.sla_days))
+
+    async def rebuild() -> int:
+        engine = create_engine(settings.database_url)
+        try:
+            async with engine.begin() as conn:
+                return await conn.run_sync(rollup.rebuild, calendar)
+        finally:
+            await engine.dispose()
+
+    click.echo(f"statistics rebuilt for {asyncio.run(rebuild()):,} cases ({calendar.timezone})")
 
 
 @main.command(help="Load a synthetic caseload (valid NIK/KK, a year of cases, events, referrals) in bulk.")

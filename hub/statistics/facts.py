@@ -8,7 +8,6 @@ point, and each database agrees with itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +47,8 @@ def _area(cal: Calendar) -> list[ColumnElement[Any]]:
             local_day(Case.created_at, literal(cal.timezone)).label("day")]
 
 
-def case_facts(cal: Calendar, case_ids: Sequence[str]) -> Select[Any]:
+def case_facts(cal: Calendar, cases: ColumnElement[bool]) -> Select[Any]:
+    """The fact row of each case ``cases`` (a condition on the cases table) selects."""
     target = (select(func.min(cal.target(CaseSector.sector))).where(CaseSector.case_id == Case.id)
               .correlate(Case).scalar_subquery())
     to_referral = case((and_(Case.referred_at.is_not(None), Case.submitted_at.is_not(None)),
@@ -56,25 +56,26 @@ def case_facts(cal: Calendar, case_ids: Sequence[str]) -> Select[Any]:
     return select(Case.id, *_area(cal), Case.status, Case.channel, Case.submitted_at, Case.referred_at,
                   Case.resolved_at, target, _flag(and_(Case.resolved_at.is_not(None),
                                                        breach(Case.resolved_at, Case.submitted_at, target))),
-                  to_referral).where(Case.id.in_(case_ids))
+                  to_referral).where(cases)
 
 
 CASE_FACT_COLUMNS = ("case_id", "regency_code", "district_code", "village_code", "day", "status", "channel",
                      "submitted_at", "referred_at", "resolved_at", "target_days", "breached", "to_referral_day")
 
 
-def sector_facts(cal: Calendar, case_ids: Sequence[str]) -> Select[Any]:
+def sector_facts(cal: Calendar, cases: ColumnElement[bool]) -> Select[Any]:
     target = cal.target(CaseSector.sector)
+    # From the cases to their sectors (by key), whichever way ``cases`` selects them.
     return (select(CaseSector.case_id, CaseSector.sector, *_area(cal), Case.submitted_at, Case.resolved_at, target,
                    _flag(and_(Case.resolved_at.is_not(None), breach(Case.resolved_at, Case.submitted_at, target))))
-            .join(Case, Case.id == CaseSector.case_id).where(CaseSector.case_id.in_(case_ids)))
+            .select_from(Case).join(CaseSector, CaseSector.case_id == Case.id).where(cases))
 
 
 SECTOR_FACT_COLUMNS = ("case_id", "sector", "regency_code", "district_code", "village_code", "day", "submitted_at",
                        "resolved_at", "target_days", "breached")
 
 
-def referral_facts(cal: Calendar, case_ids: Sequence[str]) -> Select[Any]:
+def referral_facts(cal: Calendar, cases: ColumnElement[bool]) -> Select[Any]:
     completed = (select(func.min(ReferralHistory.at)).where(ReferralHistory.referral_id == Referral.id,
                                                            ReferralHistory.to_status == ReferralStatus.COMPLETED)
                  .correlate(Referral).scalar_subquery())
@@ -82,7 +83,7 @@ def referral_facts(cal: Calendar, case_ids: Sequence[str]) -> Select[Any]:
                           whole_days(seconds_between(completed, Referral.created_at))), else_=None)
     return (select(Referral.id, Referral.case_id, *_area(cal), Referral.partner_id, Referral.status,
                    Referral.created_at, completed, to_completion)
-            .join(Case, Case.id == Referral.case_id).where(Referral.case_id.in_(case_ids)))
+            .select_from(Case).join(Referral, Referral.case_id == Case.id).where(cases))
 
 
 REFERRAL_FACT_COLUMNS = ("referral_id", "case_id", "regency_code", "district_code", "village_code", "day",

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, tuple_
+from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, select, true, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hub.cases.models import Case
@@ -30,6 +30,7 @@ from hub.statistics.models import CaseFact, ReferralFact, Rollup, SectorFact, St
 
 DAY, MONTH = "D", "M"
 CHUNK = 5000  # ids per statement: well inside both databases' limit of bound parameters
+WRITE_ROWS = 1000  # count rows per upsert (8 parameters each)
 RollupKey = tuple[str, str, date, str, str, str, str]  # measure, span, start, regency, district, village, key
 
 
@@ -51,22 +52,32 @@ def refresh(conn: Connection, case_ids: Iterable[str]) -> None:
         for model, derive, columns in TABLES:
             returned = [getattr(model, c) for c in columns]
             old = conn.execute(delete(model).where(model.case_id.in_(chunk)).returning(*returned)).all()
-            new = conn.execute(insert(model).from_select(columns, derive(cal, chunk)).returning(*returned)).all()
-            delta.update(_counts(model, new))
             delta.subtract(_counts(model, old))
+        delta.update(_derive(conn, cal, Case.id.in_(chunk)))
         _write(conn, delta)
 
 
 def add(conn: Connection, cal: Calendar, case_ids: Sequence[str]) -> None:
     """Facts and counts of cases that have none yet (new cases written in bulk)."""
+    _bulk(conn)
     for start in range(0, len(case_ids), CHUNK):
-        chunk = list(case_ids[start:start + CHUNK])
-        delta: Counter[RollupKey] = Counter()
-        for model, derive, columns in TABLES:
-            returned = [getattr(model, c) for c in columns]
-            delta.update(_counts(model, conn.execute(
-                insert(model).from_select(columns, derive(cal, chunk)).returning(*returned)).all()))
-        _write(conn, delta)
+        _write(conn, _derive(conn, cal, Case.id.in_(case_ids[start:start + CHUNK])))
+
+
+def _derive(conn: Connection, cal: Calendar, cases: ColumnElement[bool]) -> Counter[RollupKey]:
+    """Insert the facts of the selected cases; what they count."""
+    counts: Counter[RollupKey] = Counter()
+    for model, derive, columns in TABLES:
+        returned = [getattr(model, c) for c in columns]
+        counts.update(_counts(model, conn.execute(
+            insert(model).from_select(columns, derive(cal, cases)).returning(*returned)).all()))
+    return counts
+
+
+def _bulk(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        # Compiling thousands-of-rows statements to machine code costs more than it saves here.
+        conn.exec_driver_sql("SET LOCAL jit = off")
 
 
 def rebuild(conn: Connection, cal: Calendar) -> int:
@@ -77,18 +88,24 @@ def rebuild(conn: Connection, cal: Calendar) -> int:
     for model in (CaseFact, SectorFact, ReferralFact, Rollup, StatisticsCalendar):
         conn.execute(delete(model))
     conn.execute(insert(StatisticsCalendar).values(id=1, timezone=cal.timezone, sla_days=cal.sla_days))
-    done, after = 0, None
+    _bulk(conn)
+    key = tuple_(Case.created_at, Case.id)
+    after: Any = None
     while True:
-        # In recording order: one chunk's counts fall on a few days, not on every day again.
-        page = select(Case.created_at, Case.id).order_by(Case.created_at, Case.id).limit(CHUNK)
-        if after is not None:
-            page = page.where(tuple_(Case.created_at, Case.id) > after)
-        rows = conn.execute(page).all()
-        if not rows:
-            return done
-        add(conn, cal, [r.id for r in rows])
-        done += len(rows)
-        after = tuple(rows[-1])
+        # In recording order, a range of the (created_at, id) index at a time: one chunk's
+        # counts fall on a few days, and each fact query walks its cases by key.
+        page = select(Case.created_at, Case.id).order_by(Case.created_at, Case.id).offset(CHUNK - 1).limit(1)
+        last = conn.execute(page if after is None else page.where(key > after)).first()
+        # The plain bounds on created_at let the planner see a small index range; the row
+        # comparisons split cases recorded in the same microsecond exactly.
+        chunk = [Case.created_at >= after[0], key > after] if after is not None else []
+        if last is not None:
+            chunk += [Case.created_at <= last[0], key <= tuple(last)]
+        _write(conn, _derive(conn, cal, and_(true(), *chunk)))
+        if last is None:
+            break
+        after = tuple(last)
+    return int(conn.scalar(select(func.count()).select_from(CaseFact)) or 0)
 
 
 def _counts(model: type, rows: Sequence[Any]) -> Counter[RollupKey]:
@@ -132,10 +149,8 @@ def _key(value: object) -> str:
 def _write(conn: Connection, delta: Counter[RollupKey]) -> None:
     names = ("measure", "span", "period_start", "regency_code", "district_code", "village_code", "key")
     rows = [dict(zip(names, k), n=n) for k, n in sorted(delta.items()) if n]
-    if not rows:
-        return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(Rollup)
-    # Sorted rows, one statement: every writer locks its count rows in the same order.
-    conn.execute(stmt.on_conflict_do_update(index_elements=list(names), set_={"n": Rollup.n + stmt.excluded.n}),
-                 rows)
+    # Sorted rows, in statements of many rows: every writer locks its count rows in the same order.
+    for start in range(0, len(rows), WRITE_ROWS):
+        stmt = dialect.insert(Rollup).values(rows[start:start + WRITE_ROWS])
+        conn.execute(stmt.on_conflict_do_update(index_elements=list(names), set_={"n": Rollup.n + stmt.excluded.n}))

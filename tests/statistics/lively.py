@@ -68,7 +68,7 @@ class Lively:
                 assert isinstance(made, PartnerCredentials), made
                 self.partner_of.update({p.code: made.partner.id for p in free})
         await asyncio.gather(*(self.story(i, random.Random(self.seed * 1000 + i)) for i in range(n)),
-                             self.household_move())
+                             self.household_move(), self.burst())
 
     async def story(self, i: int, rng: random.Random) -> None:
         village = VILLAGES[i % len(VILLAGES)]
@@ -151,6 +151,16 @@ class Lively:
         reason = "Menunggu dokumen" if status in (R.ON_HOLD, R.FAILED, R.REJECTED) else None
         partner = actor(Role.PARTNER, partner_id=self.partner_of[referral.programme_code])
         return self.referrals(at).update_status(partner, UpdateReferralStatus(referral.id, status, reason))
+
+    async def burst(self, n: int = 16) -> None:
+        """Many writers on the same counts at once: one village, one instant, every step together."""
+        village, at = "3275041001", START + timedelta(days=3)
+        facilitator, supervisor = actor(Role.FACILITATOR, village), actor(Role.SUPERVISOR, village[:6])
+        cases = await asyncio.gather(*(self._ok(self.cases(at).record(facilitator, _intake(
+            100 + k, village, Channel.FACILITATOR, (Sector.HEALTH, Sector.EDUCATION)))) for k in range(n)))
+        await asyncio.gather(*(self._ok(self.cases(at).submit(facilitator, c.id)) for c in cases))
+        await asyncio.gather(*(self._ok(self.cases(at + timedelta(days=1)).approve(supervisor, c.id, None))
+                               for c in cases[: n // 2]))
 
     async def household_move(self) -> None:
         """A family registered in one district records a complaint in another, then the move is confirmed."""

@@ -69,7 +69,7 @@ async def test_lively_casebook(hub: Any, settings: Any) -> None:
     await assert_same(hub, settings, matrix(nows))
     # Not a vacuous comparison: the casebook has something in every figure.
     s = await RawStatistics(hub.sessions, calendar(settings)).compute(FRONT_OFFICE, Period(), end)
-    assert s.total == 5 + 48 + 2 and len(s.by_status) == 9 and len(s.by_village) == 6
+    assert s.total == 5 + 48 + 2 + 16 and len(s.by_status) == 9 and len(s.by_village) == 7
     assert s.median_days_submission_to_referral and s.median_days_referral_to_completion
     assert len(s.sla_breaches_by_sector) >= 4 and 0 < s.sla_breached_cases < s.total
     assert len({st for _, st in s.referrals_by_partner}) >= 5

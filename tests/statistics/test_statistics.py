@@ -10,6 +10,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from auth.principal import Actor
 from auth.roles import DEFAULT_SCOPES, Role
 from hub.statistics.service import Period
@@ -81,14 +83,32 @@ async def test_statistics_query_needs_stats_read(hub: Any, as_role: Any) -> None
 
 async def test_report_command_writes_the_same_figures(hub: Any, settings: Any, tmp_path: Path) -> None:
     await write_casebook(hub)
-    out = tmp_path / "report.csv"
     env = {**os.environ, "SLRT_DATABASE_URL": settings.database_url, "SLRT_DATA_DIR": str(settings.data_dir)}
-    done = subprocess.run([sys.executable, "-m", "hub.cli", "report", "--area", "32.75", "--from", "2026-03-01",
-                           "--to", "2026-03-31", "--out", str(out)], capture_output=True, text=True, env=env,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr
-    rows = {(r["measure"], r["key"]): r["value"] for r in csv.DictReader(out.open())}
+
+    def report(*extra: str) -> dict[tuple[str, str], str]:
+        out = tmp_path / "report.csv"
+        done = subprocess.run([sys.executable, "-m", "hub.cli", "report", "--area", "32.75", "--from", "2026-03-01",
+                               "--to", "2026-03-31", "--out", str(out), *extra], capture_output=True, text=True,
+                              env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return {(r["measure"], r["key"]): r["value"] for r in csv.DictReader(out.open())}
+
+    rows = report()
     assert rows[("total", "")] == "4"
     assert rows[("by_status", "REFERRED")] == "1"
     assert rows[("median_days_submission_to_referral", "")] == "4.0"
     assert rows[("referrals_by_partner", "Dinas Kesehatan/IN_PROGRESS")] == "1"
+    assert report("--raw") == rows  # computed from the case tables alone
+
+
+async def test_statistics_rebuild_command(hub: Any, settings: Any) -> None:
+    await write_casebook(hub)
+    async with hub.engine.begin() as conn:  # as if the counts had been lost
+        await conn.execute(text("DELETE FROM statistics_rollup"))
+    env = {**os.environ, "SLRT_DATABASE_URL": settings.database_url, "SLRT_DATA_DIR": str(settings.data_dir)}
+    done = subprocess.run([sys.executable, "-m", "hub.cli", "statistics", "rebuild"], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "statistics rebuilt for 5 cases" in done.stdout
+    s = await hub.statistics.compute(front_office(), MARCH, NOW)
+    assert (s.total, s.by_village) == (4, {"3275021005": 2, "3275011002": 2})
