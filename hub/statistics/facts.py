@@ -8,6 +8,7 @@ point, and each database agrees with itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,5 +90,22 @@ def referral_facts(cal: Calendar, cases: ColumnElement[bool]) -> Select[Any]:
 REFERRAL_FACT_COLUMNS = ("referral_id", "case_id", "regency_code", "district_code", "village_code", "day",
                          "partner_id", "status", "created_at", "completed_at", "to_completion_day")
 
-TABLES = ((CaseFact, case_facts, CASE_FACT_COLUMNS), (SectorFact, sector_facts, SECTOR_FACT_COLUMNS),
-          (ReferralFact, referral_facts, REFERRAL_FACT_COLUMNS))
+
+
+
+@dataclass(frozen=True, slots=True)
+class FactTable:
+    model: Any
+    derive: Callable[[Calendar, ColumnElement[bool]], Select[Any]]
+    columns: tuple[str, ...]
+    case_inputs: frozenset[str]  # the case columns ``derive`` reads: a change to one renews the facts
+    inputs: tuple[type, ...]  # and the other tables it reads, any change to which does
+
+
+_AREA = frozenset({"id", "regency_code", "district_code", "village_code", "created_at"})
+TABLES = (
+    FactTable(CaseFact, case_facts, CASE_FACT_COLUMNS,
+              _AREA | {"status", "channel", "submitted_at", "referred_at", "resolved_at"}, (CaseSector,)),
+    FactTable(SectorFact, sector_facts, SECTOR_FACT_COLUMNS, _AREA | {"submitted_at", "resolved_at"}, (CaseSector,)),
+    FactTable(ReferralFact, referral_facts, REFERRAL_FACT_COLUMNS, _AREA, (Referral, ReferralHistory)),
+)

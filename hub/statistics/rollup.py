@@ -17,20 +17,21 @@ synchronous SQLAlchemy on a ``Connection``: async callers use ``run_sync``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, select, true, tuple_
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, func, insert, select, true, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hub.cases.models import Case
-from hub.statistics.facts import TABLES, Calendar
+from hub.statistics.facts import TABLES, Calendar, FactTable
 from hub.statistics.models import CaseFact, ReferralFact, Rollup, SectorFact, StatisticsCalendar
 
 DAY, MONTH = "D", "M"
 CHUNK = 5000  # ids per statement: well inside both databases' limit of bound parameters
-WRITE_ROWS = 1000  # count rows per upsert (8 parameters each)
 RollupKey = tuple[str, str, date, str, str, str, str]  # measure, span, start, regency, district, village, key
 
 
@@ -40,21 +41,38 @@ def calendar(conn: Connection) -> Calendar | None:
     return Calendar(row.timezone, {k: int(v) for k, v in row.sla_days.items()}) if row else None
 
 
-def refresh(conn: Connection, case_ids: Iterable[str]) -> None:
-    """Bring the facts and counts of these cases up to date with the case tables."""
+def refresh(conn: Connection, changed: Mapping[FactTable, Iterable[str]] | Iterable[str]) -> None:
+    """Bring the facts (of each table, or only of the tables given) of some cases and the counts
+    up to date with the case tables."""
     cal = calendar(conn)
     if cal is None:
         return  # nothing is maintained: statistics come from the case tables
-    ids = sorted(set(case_ids))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        delta: Counter[RollupKey] = Counter()
-        for model, derive, columns in TABLES:
-            returned = [getattr(model, c) for c in columns]
-            old = conn.execute(delete(model).where(model.case_id.in_(chunk)).returning(*returned)).all()
-            delta.subtract(_counts(model, old))
-        delta.update(_derive(conn, cal, Case.id.in_(chunk)))
-        _write(conn, delta)
+    if not isinstance(changed, Mapping):
+        changed = dict.fromkeys(TABLES, list(changed))
+    delta: Counter[RollupKey] = Counter()
+    for table, case_ids in changed.items():
+        ids = sorted(set(case_ids))
+        for start in range(0, len(ids), CHUNK):
+            chunk = {"ids": ids[start:start + CHUNK]}
+            old, new = _statements(table, cal)
+            delta.subtract(_counts(table.model, conn.execute(old, chunk).all()))
+            delta.update(_counts(table.model, conn.execute(new, chunk).all()))
+    _write(conn, delta)
+
+
+@lru_cache(maxsize=16)
+def _cached(table: FactTable, timezone: str, targets: tuple[tuple[str, int], ...]) -> tuple[Any, Any]:
+    ids = bindparam("ids", expanding=True)
+    returned = [getattr(table.model, c) for c in table.columns]
+    old = delete(table.model).where(table.model.case_id.in_(ids)).returning(*returned)
+    new = (insert(table.model).from_select(table.columns, table.derive(Calendar(timezone, dict(targets)),
+                                                                         Case.id.in_(ids))).returning(*returned))
+    return old, new
+
+
+def _statements(table: FactTable, cal: Calendar) -> tuple[Any, Any]:
+    """Delete-returning the old facts and insert-returning the new ones, built once per calendar."""
+    return _cached(table, cal.timezone, tuple(sorted(cal.sla_days.items())))
 
 
 def add(conn: Connection, cal: Calendar, case_ids: Sequence[str]) -> None:
@@ -67,10 +85,10 @@ def add(conn: Connection, cal: Calendar, case_ids: Sequence[str]) -> None:
 def _derive(conn: Connection, cal: Calendar, cases: ColumnElement[bool]) -> Counter[RollupKey]:
     """Insert the facts of the selected cases; what they count."""
     counts: Counter[RollupKey] = Counter()
-    for model, derive, columns in TABLES:
-        returned = [getattr(model, c) for c in columns]
-        counts.update(_counts(model, conn.execute(
-            insert(model).from_select(columns, derive(cal, cases)).returning(*returned)).all()))
+    for table in TABLES:
+        returned = [getattr(table.model, c) for c in table.columns]
+        counts.update(_counts(table.model, conn.execute(
+            insert(table.model).from_select(table.columns, table.derive(cal, cases)).returning(*returned)).all()))
     return counts
 
 
@@ -91,6 +109,8 @@ def rebuild(conn: Connection, cal: Calendar) -> int:
     _bulk(conn)
     key = tuple_(Case.created_at, Case.id)
     after: Any = None
+    pending: Counter[RollupKey] = Counter()
+    tz = ZoneInfo(cal.timezone)
     while True:
         # In recording order, a range of the (created_at, id) index at a time: one chunk's
         # counts fall on a few days, and each fact query walks its cases by key.
@@ -101,10 +121,17 @@ def rebuild(conn: Connection, cal: Calendar) -> int:
         chunk = [Case.created_at >= after[0], key > after] if after is not None else []
         if last is not None:
             chunk += [Case.created_at <= last[0], key <= tuple(last)]
-        _write(conn, _derive(conn, cal, and_(true(), *chunk)))
+        pending.update(_derive(conn, cal, and_(true(), *chunk)))
         if last is None:
             break
         after = tuple(last)
+        # Days and months no later case can fall on are written now, each count row once.
+        today = after[0].astimezone(tz).date()
+        done = {k: n for k, n in pending.items() if k[2] < (today if k[1] == DAY else today.replace(day=1))}
+        _write(conn, Counter(done))
+        for k in done:
+            del pending[k]
+    _write(conn, pending)
     return int(conn.scalar(select(func.count()).select_from(CaseFact)) or 0)
 
 
@@ -149,8 +176,11 @@ def _key(value: object) -> str:
 def _write(conn: Connection, delta: Counter[RollupKey]) -> None:
     names = ("measure", "span", "period_start", "regency_code", "district_code", "village_code", "key")
     rows = [dict(zip(names, k), n=n) for k, n in sorted(delta.items()) if n]
+    if not rows:
+        return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    # Sorted rows, in statements of many rows: every writer locks its count rows in the same order.
-    for start in range(0, len(rows), WRITE_ROWS):
-        stmt = dialect.insert(Rollup).values(rows[start:start + WRITE_ROWS])
-        conn.execute(stmt.on_conflict_do_update(index_elements=list(names), set_={"n": Rollup.n + stmt.excluded.n}))
+    stmt = dialect.insert(Rollup)
+    # One statement executed for many rows, in sorted order: every writer locks its count rows
+    # in the same order. (A many-row VALUES statement costs more to build than to run.)
+    conn.execute(stmt.on_conflict_do_update(index_elements=list(names), set_={"n": Rollup.n + stmt.excluded.n}),
+                 rows)
