@@ -18,7 +18,7 @@ from hub.cases.models import Case, CaseSector
 from hub.referrals.models import Referral, ReferralHistory
 from hub.referrals.status import ReferralStatus
 from hub.statistics.models import CaseFact, ReferralFact, SectorFact
-from hub.statistics.sql import local_day, seconds_between, whole_days
+from hub.statistics.sql import days, local_day, seconds_between, whole_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,20 +48,26 @@ def _area(cal: Calendar) -> list[ColumnElement[Any]]:
             local_day(Case.created_at, literal(cal.timezone)).label("day")]
 
 
+def _duration(later: ColumnElement[Any], earlier: ColumnElement[Any],
+              when: ColumnElement[bool]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The whole days (for the histogram) and the exact days (for the median) between two instants."""
+    seconds = seconds_between(later, earlier)
+    return case((when, whole_days(seconds)), else_=None), case((when, days(seconds)), else_=None)
+
+
 def case_facts(cal: Calendar, cases: ColumnElement[bool]) -> Select[Any]:
     """The fact row of each case ``cases`` (a condition on the cases table) selects."""
     target = (select(func.min(cal.target(CaseSector.sector))).where(CaseSector.case_id == Case.id)
               .correlate(Case).scalar_subquery())
-    to_referral = case((and_(Case.referred_at.is_not(None), Case.submitted_at.is_not(None)),
-                        whole_days(seconds_between(Case.referred_at, Case.submitted_at))), else_=None)
-    return select(Case.id, *_area(cal), Case.status, Case.channel, Case.submitted_at, Case.referred_at,
-                  Case.resolved_at, target, _flag(and_(Case.resolved_at.is_not(None),
-                                                       breach(Case.resolved_at, Case.submitted_at, target))),
-                  to_referral).where(cases)
+    to_referral = _duration(Case.referred_at, Case.submitted_at,
+                            and_(Case.referred_at.is_not(None), Case.submitted_at.is_not(None)))
+    return select(Case.id, *_area(cal), Case.status, Case.channel, Case.submitted_at, Case.resolved_at, target,
+                  _flag(and_(Case.resolved_at.is_not(None), breach(Case.resolved_at, Case.submitted_at, target))),
+                  *to_referral).where(cases)
 
 
 CASE_FACT_COLUMNS = ("case_id", "regency_code", "district_code", "village_code", "day", "status", "channel",
-                     "submitted_at", "referred_at", "resolved_at", "target_days", "breached", "to_referral_day")
+                     "submitted_at", "resolved_at", "target_days", "breached", "to_referral_day", "to_referral_days")
 
 
 def sector_facts(cal: Calendar, cases: ColumnElement[bool]) -> Select[Any]:
@@ -80,17 +86,14 @@ def referral_facts(cal: Calendar, cases: ColumnElement[bool]) -> Select[Any]:
     completed = (select(func.min(ReferralHistory.at)).where(ReferralHistory.referral_id == Referral.id,
                                                            ReferralHistory.to_status == ReferralStatus.COMPLETED)
                  .correlate(Referral).scalar_subquery())
-    to_completion = case((Referral.status == ReferralStatus.COMPLETED,
-                          whole_days(seconds_between(completed, Referral.created_at))), else_=None)
-    return (select(Referral.id, Referral.case_id, *_area(cal), Referral.partner_id, Referral.status,
-                   Referral.created_at, completed, to_completion)
+    # Completed, and completed on record: the raw computation joins the COMPLETED history entry.
+    to_completion = _duration(completed, Referral.created_at, Referral.status == ReferralStatus.COMPLETED)
+    return (select(Referral.id, Referral.case_id, *_area(cal), Referral.partner_id, Referral.status, *to_completion)
             .select_from(Case).join(Referral, Referral.case_id == Case.id).where(cases))
 
 
 REFERRAL_FACT_COLUMNS = ("referral_id", "case_id", "regency_code", "district_code", "village_code", "day",
-                         "partner_id", "status", "created_at", "completed_at", "to_completion_day")
-
-
+                         "partner_id", "status", "to_completion_day", "to_completion_days")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,11 @@
 
 The counts hold, per area and recording day or month, how many durations fall on each whole
 day (``whole_days``). Added up over the area and period they say which whole day holds the
-middle value(s) and how many values lie below it; only the facts of that day (or those two
-days) are then read, ordered by the exact duration — the raw computation's own expression on
-the same stored timestamps — and the value at the middle rank(s) averaged in SQL, as the raw
-computation does. ``whole_days`` never decreases as a duration grows, so the values below
-that day are exactly the ones counted below it.
+middle value(s) and how many values lie below it; then the facts of that day (or those two
+days) are walked in the order of their exact duration — the raw computation's own expression,
+stored as the database computed it — along an index, to the middle rank(s), and those values
+averaged in SQL, as the raw computation does. ``whole_days`` never decreases as a duration
+grows, so the values below that day are exactly the ones counted below it.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
-
-from hub.statistics.sql import middle_of
+from sqlalchemy import ColumnElement, Select, func, select
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +44,10 @@ def middle(histogram: Mapping[int, int]) -> Middle | None:
     raise AssertionError("the histogram's counts do not add up")  # unreachable: upper <= n
 
 
-def median_statement(value: ColumnElement[Any], whole_day: Any, where: list[ColumnElement[bool]],
-                     at: Middle) -> Select[Any]:
-    """The average of the middle value(s): ``value`` over the facts of ``at``'s days."""
-    values = select(value).where(*where, whole_day >= at.first_day, whole_day <= at.last_day)
-    return middle_of(values, at.ranks)
+def median_statement(value: Any, whole_day: Any, where: list[ColumnElement[bool]], at: Middle) -> Select[Any]:
+    """The average of the middle value(s): ``value`` over the facts of ``at``'s days, in the
+    order of the index (whole day, value) — no sort, and no more rows than the upper rank."""
+    first, last = at.ranks
+    middle_values = (select(value.label("x")).where(*where, whole_day >= at.first_day, whole_day <= at.last_day)
+                     .order_by(whole_day, value).offset(first - 1).limit(last - first + 1).subquery("middle"))
+    return select(func.avg(middle_values.c.x))

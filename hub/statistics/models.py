@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, text
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.cases.status import CaseStatus
@@ -20,6 +20,10 @@ from hub.referrals.status import ReferralStatus
 from hub.vocabulary import Channel, Sector
 
 OPEN_WITH_TARGET = text("resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL")
+AREA = ("regency_code", "district_code", "village_code")
+# A duration in days exactly as the database computed it: NUMERIC on PostgreSQL (whose
+# seconds are exact), the same double SQLite computed. Medians average these in SQL.
+EXACT = Numeric(asdecimal=False)
 
 
 class StatisticsCalendar(Base):
@@ -50,17 +54,19 @@ class CaseFact(_Area, Base):
     status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    referred_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The shortest SLA target among the case's sectors: the case is in breach when that one is.
     target_days: Mapped[int | None] = mapped_column(Integer)
     breached: Mapped[bool] = mapped_column(Boolean)  # resolved after its target (open cases: decided when asked)
-    to_referral_day: Mapped[int | None] = mapped_column(Integer)  # whole days submission → first referral
+    # Days from submission to the first referral: whole (the histogram's) and exact (the median's).
+    to_referral_day: Mapped[int | None] = mapped_column(Integer)
+    to_referral_days: Mapped[float | None] = mapped_column(EXACT)
 
     __table_args__ = (
-        Index("ix_statistics_case_facts_to_referral", "to_referral_day", "day", "village_code",
-              postgresql_where=text("to_referral_day IS NOT NULL"), sqlite_where=text("to_referral_day IS NOT NULL")),
-        Index("ix_statistics_case_facts_open", "target_days", "submitted_at",
+        Index("ix_statistics_case_facts_to_referral", "to_referral_day", "to_referral_days", "day",
+              postgresql_include=list(AREA), postgresql_where=text("to_referral_day IS NOT NULL"),
+              sqlite_where=text("to_referral_day IS NOT NULL")),
+        Index("ix_statistics_case_facts_open", "target_days", "submitted_at", postgresql_include=["day", *AREA],
               postgresql_where=OPEN_WITH_TARGET, sqlite_where=OPEN_WITH_TARGET),
     )
 
@@ -77,7 +83,8 @@ class SectorFact(_Area, Base):
 
     __table_args__ = (
         Index("ix_statistics_sector_facts_open", "target_days", "submitted_at",
-              postgresql_where=OPEN_WITH_TARGET, sqlite_where=OPEN_WITH_TARGET),
+              postgresql_include=["sector", "day", *AREA], postgresql_where=OPEN_WITH_TARGET,
+              sqlite_where=OPEN_WITH_TARGET),
     )
 
 
@@ -88,13 +95,13 @@ class ReferralFact(_Area, Base):
     case_id: Mapped[str] = mapped_column(IdColumnType(), index=True)
     partner_id: Mapped[str] = mapped_column(IdColumnType())
     status: Mapped[ReferralStatus] = mapped_column(enum_column(ReferralStatus))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    to_completion_day: Mapped[int | None] = mapped_column(Integer)  # whole days creation → completion
+    # Days from the referral's creation to its completion, whole and exact.
+    to_completion_day: Mapped[int | None] = mapped_column(Integer)
+    to_completion_days: Mapped[float | None] = mapped_column(EXACT)
 
     __table_args__ = (
-        Index("ix_statistics_referral_facts_to_completion", "to_completion_day", "day", "village_code",
-              postgresql_where=text("to_completion_day IS NOT NULL"),
+        Index("ix_statistics_referral_facts_to_completion", "to_completion_day", "to_completion_days", "day",
+              postgresql_include=list(AREA), postgresql_where=text("to_completion_day IS NOT NULL"),
               sqlite_where=text("to_completion_day IS NOT NULL")),
     )
 

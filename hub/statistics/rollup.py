@@ -1,9 +1,9 @@
 """Keeping the statistics facts and counts in step with the cases, in the writing transaction.
 
-``refresh(conn, case_ids)`` replaces the fact rows of some cases (derived in SQL, see
+``refresh(conn, changed)`` replaces the fact rows of some cases (derived in SQL, see
 ``facts.py``) and adds the difference they make to the counts: one upsert of
-``n = n + excluded.n`` per changed count, in one sorted statement at the end of the
-transaction. Writers on PostgreSQL therefore never lose an increment (the upsert locks the
+``n = n + excluded.n`` per changed count, all of them at the end of the transaction, in
+sorted order. Writers on PostgreSQL therefore never lose an increment (the upsert locks the
 row) and never deadlock on counts (each takes its count rows in the same order, last).
 Counts that do not change (a referral update leaves the case's status counts alone) are
 not touched, so most writers do not even meet.
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -132,6 +132,9 @@ def rebuild(conn: Connection, cal: Calendar) -> int:
         for k in done:
             del pending[k]
     _write(conn, pending)
+    if conn.dialect.name == "postgresql":
+        for model in (CaseFact, SectorFact, ReferralFact, Rollup):  # the planner sees their sizes at once
+            conn.exec_driver_sql(f"ANALYZE {model.__tablename__}")
     return int(conn.scalar(select(func.count()).select_from(CaseFact)) or 0)
 
 

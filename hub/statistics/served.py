@@ -30,7 +30,6 @@ from hub.statistics.figures import RESOLVED, Period, Statistics, key_of, rounded
 from hub.statistics.medians import median_statement, middle
 from hub.statistics.models import CaseFact, ReferralFact, Rollup, SectorFact
 from hub.statistics.spans import covering
-from hub.statistics.sql import days, seconds_between
 
 COUNTED = ("status", "channel", "sector", "referral", "sla_open", "sla_breached")
 
@@ -50,12 +49,10 @@ class ServedStatistics:
                          .group_by(SectorFact.sector))
         young_cases = select(func.count()).select_from(CaseFact).where(
             *self._facts(actor, period, CaseFact), *self._not_yet(CaseFact, now))
-        to_referral = self._median(counts_where, "to_referral", CaseFact.to_referral_day,
-                                   days(seconds_between(CaseFact.referred_at, CaseFact.submitted_at)),
+        to_referral = self._median(counts_where, "to_referral", CaseFact.to_referral_day, CaseFact.to_referral_days,
                                    self._facts(actor, period, CaseFact))
         to_completion = self._median(counts_where, "to_completion", ReferralFact.to_completion_day,
-                                     days(seconds_between(ReferralFact.completed_at, ReferralFact.created_at)),
-                                     self._facts(actor, period, ReferralFact))
+                                     ReferralFact.to_completion_days, self._facts(actor, period, ReferralFact))
         # Independent reads, each on its own connection: PostgreSQL runs them side by side.
         rows, young_by_sector, young, partners, referral_days, completion_days = await asyncio.gather(
             self._rows(counts), self._rows(young_sectors), self._rows(young_cases),
@@ -88,12 +85,13 @@ class ServedStatistics:
         # of seconds) can still be within it: each target is one range of the partial index.
         windows = [(table.target_days == t) & (table.submitted_at >= now - timedelta(days=t + 1))
                    for t in sorted(set(self._calendar.sla_days.values()))]
-        ended = func.coalesce(table.resolved_at, literal(now, UTCDateTime()))
+        # The raw test ends an open case's time at coalesce(resolved_at, now): ``now`` itself here,
+        # the same value, and read from the index alone.
         return [table.resolved_at.is_(None), table.submitted_at.is_not(None), table.target_days.is_not(None),
-                or_(*windows), ~breach(ended, table.submitted_at, table.target_days)]
+                or_(*windows), ~breach(literal(now, UTCDateTime()), table.submitted_at, table.target_days)]
 
-    async def _median(self, counts_where: list[ColumnElement[bool]], measure: str, whole_day: Any,
-                      value: ColumnElement[Any], facts_where: list[ColumnElement[bool]]) -> Any:
+    async def _median(self, counts_where: list[ColumnElement[bool]], measure: str, whole_day: Any, value: Any,
+                      facts_where: list[ColumnElement[bool]]) -> Any:
         async with self._sessions() as session:
             if session.bind.dialect.name == "postgresql":
                 # The histogram and the middle day's facts from one snapshot, even while cases change.

@@ -71,12 +71,6 @@ def _sqlite_local_day(element: local_day, compiler: Any, **kw: Any) -> str:
 
 def median_of(values: Select[Any]) -> Select[tuple[float | None]]:
     """The median of a one-column select, with window functions both databases have."""
-    return middle_of(values, None)
-
-
-def middle_of(values: Select[Any], ranks: tuple[int, int] | None) -> Select[tuple[float | None]]:
-    """The average of the values at two ranks (1-based, in ascending order) of a one-column
-    select, or of its middle one or two values when ``ranks`` is None: the median's last step."""
     inner = values.subquery("v")
     x = list(inner.c)[0]
     ranked = select(
@@ -84,8 +78,6 @@ def middle_of(values: Select[Any], ranks: tuple[int, int] | None) -> Select[tupl
         func.row_number().over(order_by=x).label("rn"),
         func.count().over().label("n"),
     ).subquery("ranked")
-    if ranks is not None:
-        return select(func.avg(ranked.c.x)).where(ranked.c.rn.in_(ranks))
     # Rows (n+1)/2 and (n+2)/2 in integer arithmetic: the middle one, or the middle two.
     lower = (ranked.c.n + 1) // 2
     upper = (ranked.c.n + 2) // 2

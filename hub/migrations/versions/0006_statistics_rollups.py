@@ -9,7 +9,8 @@ these tables it adds up a few hundred count rows per area and month (docs/scalin
 
 The upgrade derives the facts and counts of every existing case under this deployment's
 SLRT_TIMEZONE and SLRT_SLA_DAYS (the ``statistics_calendar`` row), with the code of
-``hub.statistics.rollup`` — about 3 minutes per million cases on PostgreSQL.
+``hub.statistics.rollup``: 10 minutes for a million cases on PostgreSQL on the loaded
+2-core machine of docs/scaling.md.
 """
 from __future__ import annotations
 
@@ -40,11 +41,11 @@ def upgrade() -> None:
     sa.Column('status', sa.Enum('DRAFT', 'SUBMITTED', 'RETURNED', 'APPROVED', 'REVIEWED', 'REFERRED', 'RESOLVED', 'CLOSED', 'REJECTED', name='casestatus', native_enum=False, length=20), nullable=False),
     sa.Column('channel', sa.Enum('FACILITATOR', 'PUSKESOS', 'SECRETARIAT', name='channel', native_enum=False, length=20), nullable=False),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('referred_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('target_days', sa.Integer(), nullable=True),
     sa.Column('breached', sa.Boolean(), nullable=False),
     sa.Column('to_referral_day', sa.Integer(), nullable=True),
+    sa.Column('to_referral_days', sa.Numeric(asdecimal=False), nullable=True),
     sa.Column('regency_code', sa.String(length=4), nullable=False),
     sa.Column('district_code', sa.String(length=6), nullable=False),
     sa.Column('village_code', sa.String(length=10), nullable=False),
@@ -52,17 +53,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('case_id', name=op.f('pk_statistics_case_facts'))
     )
     with op.batch_alter_table('statistics_case_facts', schema=None) as batch_op:
-        batch_op.create_index('ix_statistics_case_facts_open', ['target_days', 'submitted_at'], unique=False, postgresql_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'), sqlite_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'))
-        batch_op.create_index('ix_statistics_case_facts_to_referral', ['to_referral_day', 'day', 'village_code'], unique=False, postgresql_where=sa.text('to_referral_day IS NOT NULL'), sqlite_where=sa.text('to_referral_day IS NOT NULL'))
+        batch_op.create_index('ix_statistics_case_facts_open', ['target_days', 'submitted_at'], unique=False, postgresql_include=['day', 'regency_code', 'district_code', 'village_code'], postgresql_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'), sqlite_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'))
+        batch_op.create_index('ix_statistics_case_facts_to_referral', ['to_referral_day', 'to_referral_days', 'day'], unique=False, postgresql_include=['regency_code', 'district_code', 'village_code'], postgresql_where=sa.text('to_referral_day IS NOT NULL'), sqlite_where=sa.text('to_referral_day IS NOT NULL'))
 
     op.create_table('statistics_referral_facts',
     sa.Column('referral_id', sa.String(length=36), nullable=False),
     sa.Column('case_id', sa.String(length=36), nullable=False),
     sa.Column('partner_id', sa.String(length=36), nullable=False),
     sa.Column('status', sa.Enum('REQUESTED', 'ACCEPTED', 'IN_PROGRESS', 'ON_HOLD', 'REJECTED', 'COMPLETED', 'FAILED', 'CANCELLED', name='referralstatus', native_enum=False, length=20), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('to_completion_day', sa.Integer(), nullable=True),
+    sa.Column('to_completion_days', sa.Numeric(asdecimal=False), nullable=True),
     sa.Column('regency_code', sa.String(length=4), nullable=False),
     sa.Column('district_code', sa.String(length=6), nullable=False),
     sa.Column('village_code', sa.String(length=10), nullable=False),
@@ -71,7 +71,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('statistics_referral_facts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_statistics_referral_facts_case_id'), ['case_id'], unique=False)
-        batch_op.create_index('ix_statistics_referral_facts_to_completion', ['to_completion_day', 'day', 'village_code'], unique=False, postgresql_where=sa.text('to_completion_day IS NOT NULL'), sqlite_where=sa.text('to_completion_day IS NOT NULL'))
+        batch_op.create_index('ix_statistics_referral_facts_to_completion', ['to_completion_day', 'to_completion_days', 'day'], unique=False, postgresql_include=['regency_code', 'district_code', 'village_code'], postgresql_where=sa.text('to_completion_day IS NOT NULL'), sqlite_where=sa.text('to_completion_day IS NOT NULL'))
 
     op.create_table('statistics_rollup',
     sa.Column('measure', sa.String(length=24), nullable=False),
@@ -98,7 +98,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('case_id', 'sector', name=op.f('pk_statistics_sector_facts'))
     )
     with op.batch_alter_table('statistics_sector_facts', schema=None) as batch_op:
-        batch_op.create_index('ix_statistics_sector_facts_open', ['target_days', 'submitted_at'], unique=False, postgresql_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'), sqlite_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'))
+        batch_op.create_index('ix_statistics_sector_facts_open', ['target_days', 'submitted_at'], unique=False, postgresql_include=['sector', 'day', 'regency_code', 'district_code', 'village_code'], postgresql_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'), sqlite_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'))
 
     # ### end Alembic commands ###
     settings = Settings()
@@ -110,18 +110,18 @@ def upgrade() -> None:
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('statistics_sector_facts', schema=None) as batch_op:
-        batch_op.drop_index('ix_statistics_sector_facts_open', postgresql_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'), sqlite_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'))
+        batch_op.drop_index('ix_statistics_sector_facts_open', postgresql_include=['sector', 'day', 'regency_code', 'district_code', 'village_code'], postgresql_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'), sqlite_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'))
 
     op.drop_table('statistics_sector_facts')
     op.drop_table('statistics_rollup')
     with op.batch_alter_table('statistics_referral_facts', schema=None) as batch_op:
-        batch_op.drop_index('ix_statistics_referral_facts_to_completion', postgresql_where=sa.text('to_completion_day IS NOT NULL'), sqlite_where=sa.text('to_completion_day IS NOT NULL'))
+        batch_op.drop_index('ix_statistics_referral_facts_to_completion', postgresql_include=['regency_code', 'district_code', 'village_code'], postgresql_where=sa.text('to_completion_day IS NOT NULL'), sqlite_where=sa.text('to_completion_day IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_statistics_referral_facts_case_id'))
 
     op.drop_table('statistics_referral_facts')
     with op.batch_alter_table('statistics_case_facts', schema=None) as batch_op:
-        batch_op.drop_index('ix_statistics_case_facts_to_referral', postgresql_where=sa.text('to_referral_day IS NOT NULL'), sqlite_where=sa.text('to_referral_day IS NOT NULL'))
-        batch_op.drop_index('ix_statistics_case_facts_open', postgresql_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'), sqlite_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'))
+        batch_op.drop_index('ix_statistics_case_facts_to_referral', postgresql_include=['regency_code', 'district_code', 'village_code'], postgresql_where=sa.text('to_referral_day IS NOT NULL'), sqlite_where=sa.text('to_referral_day IS NOT NULL'))
+        batch_op.drop_index('ix_statistics_case_facts_open', postgresql_include=['day', 'regency_code', 'district_code', 'village_code'], postgresql_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'), sqlite_where=sa.text('resolved_at IS NULL AND submitted_at IS NOT NULL AND target_days IS NOT NULL'))
 
     op.drop_table('statistics_case_facts')
     op.drop_table('statistics_calendar')
