@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, case, false, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auth.principal import Actor
@@ -44,11 +44,10 @@ class ServedStatistics:
         by_village = case((Rollup.measure == "status", Rollup.village_code), else_="")
         counts = (select(Rollup.measure, Rollup.key, by_village, func.sum(Rollup.n))
                   .where(Rollup.measure.in_(COUNTED), *counts_where).group_by(Rollup.measure, Rollup.key, by_village))
-        sector_facts = self._facts(actor, period, SectorFact)
-        young_sectors = (select(SectorFact.sector, func.count()).where(*sector_facts, *self._not_yet(SectorFact, now))
-                         .group_by(SectorFact.sector))
-        young_cases = select(func.count()).select_from(CaseFact).where(
-            *self._facts(actor, period, CaseFact), *self._not_yet(CaseFact, now))
+        sectors = self._not_yet(SectorFact, SectorFact.sector, self._facts(actor, period, SectorFact), now)
+        young_sectors = select(sectors.c.sector, func.count()).group_by(sectors.c.sector)
+        cases = self._not_yet(CaseFact, CaseFact.case_id, self._facts(actor, period, CaseFact), now)
+        young_cases = select(func.count()).select_from(cases)
         to_referral = self._median(counts_where, "to_referral", CaseFact.to_referral_day, CaseFact.to_referral_days,
                                    self._facts(actor, period, CaseFact))
         to_completion = self._median(counts_where, "to_completion", ReferralFact.to_completion_day,
@@ -79,16 +78,22 @@ class ServedStatistics:
             where.append(table.day <= period.end)
         return where
 
-    def _not_yet(self, table: Any, now: datetime) -> list[ColumnElement[bool]]:
+    def _not_yet(self, table: Any, column: Any, where: list[ColumnElement[bool]], now: datetime) -> Any:
         """Open (case, sector)s (or cases) with a target that they have not run past at ``now``."""
-        # Only those submitted within their target's days (and one more, for SQLite's rounding
-        # of seconds) can still be within it: each target is one range of the partial index.
-        windows = [(table.target_days == t) & (table.submitted_at >= now - timedelta(days=t + 1))
-                   for t in sorted(set(self._calendar.sla_days.values()))]
+        open_ = [table.resolved_at.is_(None), table.submitted_at.is_not(None), table.target_days.is_not(None), *where]
         # The raw test ends an open case's time at coalesce(resolved_at, now): ``now`` itself here,
         # the same value, and read from the index alone.
-        return [table.resolved_at.is_(None), table.submitted_at.is_not(None), table.target_days.is_not(None),
-                or_(*windows), ~breach(literal(now, UTCDateTime()), table.submitted_at, table.target_days)]
+        within = ~breach(literal(now, UTCDateTime()), table.submitted_at, table.target_days)
+        parts = []
+        for t in sorted(set(self._calendar.sla_days.values())):
+            # Submitted more than a day after the target's start: surely within it. Within a day
+            # of it either way (a day covers SQLite's rounding of seconds): the raw test decides.
+            # Earlier: surely past it. Each part is one range of the partial, covering index.
+            sure, edge = now - timedelta(days=t - 1), now - timedelta(days=t + 1)
+            parts += [select(column).where(*open_, table.target_days == t, table.submitted_at >= sure),
+                      select(column).where(*open_, table.target_days == t, table.submitted_at >= edge,
+                                           table.submitted_at < sure, within)]
+        return union_all(*parts).subquery("not_yet") if parts else select(column).where(false()).subquery("not_yet")
 
     async def _median(self, counts_where: list[ColumnElement[bool]], measure: str, whole_day: Any, value: Any,
                       facts_where: list[ColumnElement[bool]]) -> Any:
