@@ -23,8 +23,8 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, func, insert, select, true, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, func, insert, select, text, true, tuple_
+from sqlalchemy.dialects import sqlite
 
 from hub.cases.models import Case
 from hub.statistics.facts import TABLES, Calendar, FactTable
@@ -176,14 +176,28 @@ def _key(value: object) -> str:
     return str(getattr(value, "value", value))
 
 
+NAMES = ("measure", "span", "period_start", "regency_code", "district_code", "village_code", "key")
+# PostgreSQL: every changed count in one statement, its rows unnested from one array per column.
+_UPSERT_ARRAYS = text(
+    "INSERT INTO statistics_rollup (measure, span, period_start, regency_code, district_code, village_code, key, n) "
+    "SELECT * FROM unnest(CAST(:measure AS VARCHAR[]), CAST(:span AS VARCHAR[]), CAST(:period_start AS DATE[]), "
+    "CAST(:regency_code AS VARCHAR[]), CAST(:district_code AS VARCHAR[]), CAST(:village_code AS VARCHAR[]), "
+    "CAST(:key AS VARCHAR[]), CAST(:n AS INTEGER[])) "
+    "ON CONFLICT (measure, span, period_start, regency_code, district_code, village_code, key) "
+    "DO UPDATE SET n = statistics_rollup.n + excluded.n")
+
+
 def _write(conn: Connection, delta: Counter[RollupKey]) -> None:
-    names = ("measure", "span", "period_start", "regency_code", "district_code", "village_code", "key")
-    rows = [dict(zip(names, k), n=n) for k, n in sorted(delta.items()) if n]
-    if not rows:
+    # Sorted: every writer locks its count rows in the same order, so writers never deadlock.
+    changed = sorted((k, n) for k, n in delta.items() if n)
+    if not changed:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(Rollup)
-    # One statement executed for many rows, in sorted order: every writer locks its count rows
-    # in the same order. (A many-row VALUES statement costs more to build than to run.)
-    conn.execute(stmt.on_conflict_do_update(index_elements=list(names), set_={"n": Rollup.n + stmt.excluded.n}),
-                 rows)
+    if conn.dialect.name == "postgresql":
+        columns = list(zip(*(k for k, _ in changed)))
+        conn.execute(_UPSERT_ARRAYS, {**{name: list(c) for name, c in zip(NAMES, columns)},
+                                      "n": [n for _, n in changed]})
+        return
+    # SQLite: one prepared statement executed for the rows (in process, no round trips).
+    stmt = sqlite.insert(Rollup)
+    conn.execute(stmt.on_conflict_do_update(index_elements=list(NAMES), set_={"n": Rollup.n + stmt.excluded.n}),
+                 [dict(zip(NAMES, k), n=n) for k, n in changed])
