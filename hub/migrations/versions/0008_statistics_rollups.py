@@ -1,8 +1,8 @@
 """statistics rollups: facts per case, case sector and referral, and counts per area and
 recording day/month, kept in the writing transaction (hub/statistics/rollup.py)
 
-Revision ID: 0006_statistics_rollups
-Revises: 0005_pending_household_moves
+Revision ID: 0008_statistics_rollups
+Revises: 0007_referral_escalation
 
 ``statistics`` over a million cases read every case of the area and period (seconds); with
 these tables it adds up a few hundred count rows per area and month (docs/scaling.md).
@@ -22,7 +22,7 @@ from hub.statistics import rollup
 from hub.statistics.facts import Calendar
 
 
-revision = '0006_statistics_rollups'
+revision = '0008_statistics_rollups'
 down_revision = '0007_referral_escalation'
 branch_labels = None
 depends_on = None
