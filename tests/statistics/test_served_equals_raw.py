@@ -114,7 +114,7 @@ async def test_seeded_and_backfilled_caseloads(hub: Any, settings: Any) -> None:
     await assert_same(hub, settings, cases)
     # An existing database: migrated back before the statistics tables, then up again.
     config = alembic_config(settings.database_url)
-    await asyncio.to_thread(command.downgrade, config, "0005_pending_household_moves")
+    await asyncio.to_thread(command.downgrade, config, "0007_referral_escalation")
     await asyncio.to_thread(command.upgrade, config, "head")
     await hub.engine.dispose()  # pooled connections cached plans of the dropped tables
     assert await _state(hub) == seeded
