@@ -106,7 +106,7 @@ def create_app(settings: Settings, hub: Hub | None = None, *, console_demo: bool
         if own:
             holder["hub"] = await Hub.start(settings)
             graphql.start(holder["hub"])
-        worker = EmbeddedWorker(holder["hub"].sessions, settings).start() if own and settings.delivery_embedded else None
+        worker = EmbeddedWorker(holder["hub"].engine, settings).start() if own and settings.delivery_embedded else None
         scanner = (EscalationScanner(holder["hub"].escalations, settings.escalation_interval_seconds).start()
                    if own and settings.escalation_interval_seconds > 0 else None)
         try:

@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     delivery_lease_seconds: float = Field(60.0, gt=0, description="how long a worker owns a claimed message")
     delivery_batch_size: int = Field(50, ge=1, le=1000, description="messages a worker claims at a time")
     delivery_concurrency: int = Field(32, ge=1, le=1000, description="webhook POSTs in flight per worker")
+    delivery_endpoint_max_in_flight: int = Field(
+        8, ge=1, le=1000,
+        description="webhook POSTs in flight to one partner endpoint, counted over all workers; "
+                    "a slow endpoint holds no more slots than this")
     delivery_poll_seconds: float = Field(1.0, gt=0, description="worker's pause when nothing is due")
     delivery_embedded: bool = Field(True, description="run a delivery worker inside `slrt-hub serve`")
     partner_disable_after_hours: float = Field(120.0, gt=0, description="continuous failure before an endpoint is disabled")

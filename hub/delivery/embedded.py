@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.delivery.worker import DeliveryWorker
 from hub.settings import Settings
@@ -14,8 +14,8 @@ log = logging.getLogger("slrt.delivery")
 
 
 class EmbeddedWorker:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
-        self._worker = DeliveryWorker(sessions, settings)
+    def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
+        self._worker = DeliveryWorker(engine, settings)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 

@@ -58,9 +58,17 @@ class DeliveryMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
 
     __table_args__ = (
-        # Claiming reads only the first due messages of this index, however long the backlog.
+        # The oldest due message of the whole outbox (the outbox-age gauge).
         Index("ix_delivery_messages_due", "next_attempt_at",
               sqlite_where=state.in_(PENDING_STATES), postgresql_where=state.in_(PENDING_STATES)),
+        # Claiming takes the first due messages of each endpoint from this index, however
+        # long the backlog of any one endpoint (hub/delivery/claims.py).
+        Index("ix_delivery_messages_partner_due", "partner_id", "next_attempt_at",
+              sqlite_where=state.in_(PENDING_STATES), postgresql_where=state.in_(PENDING_STATES)),
+        # An endpoint's attempts in flight: only leased messages are in it, so counting them
+        # at every claim stays cheap whatever waits in the retry schedule.
+        Index("ix_delivery_messages_partner_sending", "partner_id", "next_attempt_at",
+              sqlite_where=state == "SENDING", postgresql_where=state == "SENDING"),
     )
 
 

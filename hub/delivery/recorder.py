@@ -11,7 +11,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.delivery import outbox
 from hub.delivery.outbox import Result
@@ -21,8 +21,8 @@ MAX_BATCH = 200
 
 
 class Recorder:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], worker: str, disable_after: timedelta) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine, worker: str, disable_after: timedelta) -> None:
+        self._engine = engine
         self._worker = worker
         self._disable_after = disable_after
         self._pending: list[tuple[Result, asyncio.Future[bool]]] = []
@@ -53,7 +53,7 @@ class Recorder:
 
     async def _write(self, batch: list[tuple[Result, asyncio.Future[bool]]]) -> None:
         try:
-            kept = await outbox.record_many(self._sessions, [r for r, _ in batch], self._worker, self._disable_after)
+            kept = await outbox.record_many(self._engine, [r for r, _ in batch], self._worker, self._disable_after)
         except Exception as exc:  # noqa: BLE001 - each waiter learns of it; leases expire, messages go again
             for _, future in batch:
                 if not future.done():

@@ -7,7 +7,7 @@ import signal
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from hub.db.engine import create_engine, create_session_factory
+from hub.db.engine import create_engine
 from hub.delivery.worker import DeliveryWorker
 from hub.settings import Settings
 
@@ -21,7 +21,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         loop.add_signal_handler(sig, stop.set)
     engine = create_engine(settings.database_url)
     try:
-        await DeliveryWorker(create_session_factory(engine), settings).run(stop)
+        await DeliveryWorker(engine, settings).run(stop)
     finally:
         await engine.dispose()
 

@@ -4,6 +4,8 @@ The connector refuses addresses the SSRF guard forbids at connect time (a resolv
 filters what DNS returns), so a name that changed to a private address since registration
 is never called. Redirects are not followed. tenacity retries only a connection the server
 dropped mid-request, within the attempt; the multi-hour schedule belongs to the outbox.
+Each attempt carries its own ``x-request-id`` (set here, not by a trace hook: a hook per
+request costs the worker more than the signature).
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ from typing import Any
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
-from standardwebhooks import Webhook
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random
 
 from hub.delivery.outbox import Claimed, Endpoint
 from hub.delivery.policy import AttemptOutcome, parse_retry_after
-from hub.observability.request_id import outbound_trace_config
+from hub.observability import request_id
 from hub.referrals.endpoints import EndpointRefused, address_allowed, check_url_form
 
 USER_AGENT = "slrt-hub-webhooks/1"
@@ -47,54 +48,73 @@ class GuardedResolver(AbstractResolver):
 
 def signature(endpoint: Endpoint, message_id: str, at: datetime, body: str) -> str:
     # Several space-separated signatures are valid Standard Webhooks: one per live secret.
-    return " ".join(Webhook(secret).sign(message_id, at, body) for secret in endpoint.secrets)
+    return " ".join(signer.sign(message_id, at, body) for signer in endpoint.signers)
 
 
 class Sender:
+    """POSTs messages over one ``aiohttp`` session: keep-alive connections are reused per endpoint.
+
+    The connector's limit is the worker's concurrency, so a POST never waits for a connection
+    (a wait would count against its timeout); the per-endpoint cap is the claim's business.
+    """
+
     def __init__(self, timeout: float, allow_private: bool, concurrency: int) -> None:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._allow_private = allow_private
         self._concurrency = concurrency
         self._session: aiohttp.ClientSession | None = None
+        self._refusals: dict[str, str | None] = {}  # URL -> why the guard refuses it (None: allowed)
 
     async def __aenter__(self) -> Sender:
         connector = aiohttp.TCPConnector(limit=self._concurrency, resolver=GuardedResolver(self._allow_private))
         self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout,
-                                             headers={"user-agent": USER_AGENT},
-                                             trace_configs=[outbound_trace_config()])  # x-request-id
+                                             headers={"user-agent": USER_AGENT})
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
         if self._session is not None:
             await self._session.close()
 
-    async def send(self, message: Claimed, endpoint: Endpoint) -> AttemptOutcome:
+    async def send(self, message: Claimed, endpoint: Endpoint, attempt_id: str) -> AttemptOutcome:
+        """POST one message; every failure is an outcome (status and error), never an exception."""
         started = time.perf_counter()
 
         def done(**kw: Any) -> AttemptOutcome:
             return AttemptOutcome(duration_ms=int((time.perf_counter() - started) * 1000), **kw)
 
+        refusal = self._refusal(endpoint.url)
+        if refusal is not None:
+            return done(status_code=None, error=f"refused by the SSRF guard: {refusal}")
         try:
-            host, _ = check_url_form(endpoint.url, self._allow_private)
-            if _is_ip(host) and not address_allowed(host.strip("[]"), self._allow_private):
-                raise EndpointRefused("the webhook URL points to a loopback, private or reserved address")
-        except EndpointRefused as exc:
-            return done(status_code=None, error=f"refused by the SSRF guard: {exc}")
-        try:
-            async for attempt in AsyncRetrying(
-                    stop=stop_after_attempt(3), wait=wait_random(0.02, 0.1), reraise=True,
-                    retry=retry_if_exception_type((aiohttp.ServerDisconnectedError,))):
-                with attempt:
-                    return await self._post(message, endpoint, done)
+            try:
+                return await self._post(message, endpoint, attempt_id, done)
+            except aiohttp.ServerDisconnectedError:
+                # A kept-alive connection the server had already closed: tenacity retries
+                # within the attempt; the multi-hour schedule belongs to the outbox.
+                async for retry in AsyncRetrying(stop=stop_after_attempt(2), wait=wait_random(0.02, 0.1), reraise=True,
+                                                 retry=retry_if_exception_type(aiohttp.ServerDisconnectedError)):
+                    with retry:
+                        return await self._post(message, endpoint, attempt_id, done)
         except TimeoutError:
             return done(status_code=None, error=f"timeout after {self._timeout.total:g} s")
-        except aiohttp.ClientError as exc:
-            return done(status_code=None, error=f"{type(exc).__name__}: {exc}"[:500])
-        except OSError as exc:
+        except (aiohttp.ClientError, OSError) as exc:
             return done(status_code=None, error=f"{type(exc).__name__}: {exc}"[:500])
         raise AssertionError("unreachable")
 
-    async def _post(self, message: Claimed, endpoint: Endpoint, done: Any) -> AttemptOutcome:
+    def _refusal(self, url: str) -> str | None:
+        """The URL-form and literal-address part of the guard, once per URL (names are checked
+        by the resolver at every connection)."""
+        if url not in self._refusals:
+            try:
+                host, _ = check_url_form(url, self._allow_private)
+                if _is_ip(host) and not address_allowed(host.strip("[]"), self._allow_private):
+                    raise EndpointRefused("the webhook URL points to a loopback, private or reserved address")
+                self._refusals[url] = None
+            except EndpointRefused as exc:
+                self._refusals[url] = str(exc)
+        return self._refusals[url]
+
+    async def _post(self, message: Claimed, endpoint: Endpoint, attempt_id: str, done: Any) -> AttemptOutcome:
         assert self._session is not None, "use the sender as an async context manager"
         at = datetime.now(UTC)
         headers = {
@@ -102,6 +122,7 @@ class Sender:
             "webhook-id": message.id,
             "webhook-timestamp": str(int(at.timestamp())),
             "webhook-signature": signature(endpoint, message.id, at, message.body),
+            request_id.HEADER: attempt_id,  # the partner can quote it; the hub logs it with the attempt
         }
         async with self._session.post(endpoint.url, data=message.body.encode(), headers=headers,
                                       allow_redirects=False) as response:

@@ -88,7 +88,7 @@ async def test_outbox_depth_age_deliveries_and_leases(client: httpx.AsyncClient,
 
         quick = settings.model_copy(update={"delivery_poll_seconds": 0.02, "delivery_schedule": "0,0.05"})
         stop = asyncio.Event()
-        task = asyncio.create_task(DeliveryWorker(hub.sessions, quick).run(stop))
+        task = asyncio.create_task(DeliveryWorker(hub.engine, quick).run(stop))
         await wait_for(in_state(hub, DeliveryState.DELIVERED))
         stop.set()
         await task

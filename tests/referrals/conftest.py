@@ -50,7 +50,7 @@ class DeliveryWorkerHandle:
 
     def __init__(self, hub: Hub, settings: Settings) -> None:
         self.settings = settings
-        self.worker = DeliveryWorker(hub.sessions, settings)
+        self.worker = DeliveryWorker(hub.engine, settings)
         self.stop_event = asyncio.Event()
         self.task = asyncio.create_task(self.worker.run(self.stop_event))
 

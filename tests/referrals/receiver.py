@@ -1,5 +1,9 @@
 """A real partner endpoint on 127.0.0.1 that verifies Standard Webhooks signatures and
-answers from a script (status, headers, delay), recording everything it received."""
+answers from a script (status, headers, delay), recording everything it received.
+
+A receiver can also be *held*: every request then sleeps until the test releases it, the
+way a partner whose system answers after many seconds holds the hub's connections; the
+receiver counts how many requests it held at once."""
 
 from __future__ import annotations
 
@@ -37,6 +41,9 @@ class Receiver:
         self.received: list[Received] = []
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.held: asyncio.Event | None = None  # set: requests sleep until it is cleared by release()
+        self.in_flight = 0
+        self.max_in_flight = 0
 
     async def start(self) -> Receiver:
         app = web.Application()
@@ -53,7 +60,24 @@ class Receiver:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    def hold(self) -> None:
+        self.held = asyncio.Event()
+
+    def release(self) -> None:
+        if self.held is not None:
+            self.held.set()
+
     async def _handle(self, request: web.Request) -> web.Response:
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.held is not None:
+                await self.held.wait()
+            return await self._answer(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, request: web.Request) -> web.Response:
         raw = await request.text()
         headers = dict(request.headers)
         verified = []

@@ -120,14 +120,14 @@ async def test_delivery_checks_the_address_again(hub, as_role, flow, receiver, r
 async def test_only_the_lease_holder_records_a_result(hub, as_role, flow, receiver, register):
     await register(receiver)
     await refer(as_role, flow)
-    [first] = await outbox.claim(hub.sessions, 10, timedelta(milliseconds=1), utcnow())
+    [first] = await outbox.claim(hub.engine, 10, timedelta(milliseconds=1), utcnow(), 8)
     await asyncio.sleep(0.01)
-    [second] = await outbox.claim(hub.sessions, 10, timedelta(seconds=60), utcnow())  # the lease expired
+    [second] = await outbox.claim(hub.engine, 10, timedelta(seconds=60), utcnow(), 8)  # the lease expired
     assert first.id == second.id and first.lease_token != second.lease_token
     ok = AttemptOutcome(status_code=200, duration_ms=1)
     decision = outbox.Decision(Verdict.DELIVERED, None)
-    assert await outbox.record(hub.sessions, first, ok, decision, utcnow(), "late", timedelta(days=5)) is False
-    assert await outbox.record(hub.sessions, second, ok, decision, utcnow(), "holder", timedelta(days=5)) is True
+    assert await outbox.record(hub.engine, first, ok, decision, utcnow(), "late", timedelta(days=5)) is False
+    assert await outbox.record(hub.engine, second, ok, decision, utcnow(), "holder", timedelta(days=5)) is True
     async with hub.sessions() as s:
         m = await s.scalar(select(DeliveryMessage))
     assert m.state is DeliveryState.DELIVERED and m.attempts == 1
@@ -136,8 +136,8 @@ async def test_only_the_lease_holder_records_a_result(hub, as_role, flow, receiv
 async def test_a_claimed_message_is_not_claimed_again_while_leased(hub, as_role, flow, receiver, register):
     await register(receiver)
     await refer(as_role, flow)
-    assert len(await outbox.claim(hub.sessions, 10, timedelta(seconds=60), utcnow())) == 1
-    assert await outbox.claim(hub.sessions, 10, timedelta(seconds=60), utcnow()) == []
+    assert len(await outbox.claim(hub.engine, 10, timedelta(seconds=60), utcnow(), 8)) == 1
+    assert await outbox.claim(hub.engine, 10, timedelta(seconds=60), utcnow(), 8) == []
 
 
 async def test_create_referral_answers_before_delivery(hub, as_role, flow, receiver, register):
