@@ -20,10 +20,51 @@ class EndpointRefused(ValueError):
     """The URL may not be used as a webhook endpoint; the message is safe to show."""
 
 
+# IPv6 forms that are an IPv4 address in another notation: judged by that IPv4 address alone.
+_TRANSLATED = (ipaddress.IPv6Network("::ffff:0:0/96"),     # IPv4-mapped
+               ipaddress.IPv6Network("::ffff:0:0:0/96"),   # IPv4-translated (SIIT)
+               ipaddress.IPv6Network("64:ff9b::/96"))      # NAT64, well-known prefix (RFC 6052)
+# Refused whatever the deployment allows: a deprecated form with no use but hiding an
+# address, and translators inside the operator's own network (where the IPv4 part sits
+# depends on a prefix length only the operator knows).
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")          # ::a.b.c.d (deprecated, RFC 4291)
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")     # NAT64, local-use prefix (RFC 8215)
+_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+_TEREDO = ipaddress.IPv6Network("2001::/32")
+_ISATAP_IDS = (0x00005EFE, 0x02005EFE)  # interface identifier ::0:5efe:a.b.c.d or ::200:5efe:a.b.c.d
+_IPV4_LOW = 0xFFFFFFFF
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
 def address_allowed(address: str, allow_private: bool) -> bool:
+    """May the hub connect to this address? Every IPv4 address an IPv6 address carries is
+    judged too (6to4, Teredo, ISATAP, NAT64, mapped): a tunnel or translator would deliver
+    the request to it, so ``2002:7f00:1::`` is as forbidden as ``127.0.0.1``."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if (ip in _IPV4_COMPATIBLE and int(ip) > 1) or ip in _NAT64_LOCAL:  # :: and ::1 are judged below
+            return False
+        if any(ip in net for net in _TRANSLATED):
+            return _judge(ipaddress.IPv4Address(int(ip) & _IPV4_LOW), allow_private)
+        return _judge(ip, allow_private) and all(_judge(v4, allow_private) for v4 in _carried(ip))
+    return _judge(ip, allow_private)
+
+
+def _carried(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses a tunnelled IPv6 address reaches through its tunnel."""
+    value = int(ip)
+    if ip in _SIX_TO_FOUR:
+        return [ipaddress.IPv4Address((value >> 80) & _IPV4_LOW)]
+    if ip in _TEREDO:
+        # server in bits 32-63; the client's address is stored inverted in the last 32 bits
+        return [ipaddress.IPv4Address((value >> 64) & _IPV4_LOW), ipaddress.IPv4Address(~value & _IPV4_LOW)]
+    if ((value >> 32) & _IPV4_LOW) in _ISATAP_IDS:
+        return [ipaddress.IPv4Address(value & _IPV4_LOW)]
+    return []
+
+
+def _judge(ip: Address, allow_private: bool) -> bool:
     if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
         return False
     if allow_private:
