@@ -5,8 +5,9 @@ openapi)`. Besides its own routes it serves:
 
 - ``POST _control`` JSON ``{"latency_ms": 20, "error_rate": 0.0, "hang": false,
   "malformed": false, "reset_stats": false}`` - any subset; answers the knobs now in force;
-- ``GET _stats`` -> ``{"calls": N, "keys": K}``: data requests served so far and the keys
-  they asked for (control, stats, health and openapi routes are not counted);
+- ``GET _stats`` -> ``{"calls": N, "keys": K, "largest": L}``: data requests served so far,
+  the keys they asked for, and the most keys one request asked for (control, stats, health
+  and openapi routes are not counted);
 - ``GET openapi.json`` - the simulator's OpenAPI description;
 - ``GET health``.
 
@@ -48,12 +49,14 @@ class SimulatorState:
     knobs: Knobs = field(default_factory=Knobs)
     calls: int = 0
     keys: int = 0
+    largest: int = 0  # most keys in one data request
     release: asyncio.Event = field(default_factory=asyncio.Event)
     rng: random.Random = field(default_factory=lambda: random.Random(4242))
 
     def count(self, keys: int) -> None:
         """Called by data handlers with the number of keys the request asked for."""
         self.keys += keys
+        self.largest = max(self.largest, keys)
 
 
 STATE = web.AppKey("simulator_state", SimulatorState)
@@ -85,7 +88,7 @@ async def _control(request: web.Request) -> web.Response:
     state = request.app[STATE]
     body: dict[str, Any] = await request.json() if request.can_read_body else {}
     if body.pop("reset_stats", False):
-        state.calls = state.keys = 0
+        state.calls = state.keys = state.largest = 0
     for name, value in body.items():
         if name not in Knobs.__dataclass_fields__:
             raise web.HTTPBadRequest(text=f"unknown knob {name!r}")
@@ -98,7 +101,7 @@ async def _control(request: web.Request) -> web.Response:
 
 async def _stats(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    return web.json_response({"calls": state.calls, "keys": state.keys})
+    return web.json_response({"calls": state.calls, "keys": state.keys, "largest": state.largest})
 
 
 async def _health(request: web.Request) -> web.Response:

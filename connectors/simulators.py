@@ -7,7 +7,8 @@ of every built-in connector is `http://127.0.0.1:8701/<name>`).
 Per simulator, at run time:
 - ``POST /<name>/_control`` ``{"latency_ms": 20, "error_rate": 0.1, "hang": true, "malformed": false,
   "reset_stats": true}`` sets knobs (any subset);
-- ``GET /<name>/_stats`` -> ``{"calls": N, "keys": K}`` counts data requests (upstream calls);
+- ``GET /<name>/_stats`` -> ``{"calls": N, "keys": K, "largest": L}`` counts data requests
+  (upstream calls), the keys they asked for and the most keys in one request;
 - ``GET /<name>/openapi.json`` describes its API.
 """
 

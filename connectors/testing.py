@@ -73,8 +73,12 @@ class Simulator:
             assert resp.status == 200, await resp.text()
 
     async def calls(self) -> int:
+        return (await self.stats())["calls"]
+
+    async def stats(self) -> dict[str, int]:
+        """``calls``, ``keys`` (asked for, in all calls) and ``largest`` (keys in one call)."""
         async with self.session.get(f"{self.base_url}/_stats") as resp:
-            return int((await resp.json())["calls"])
+            return {k: int(v) for k, v in (await resp.json()).items()}
 
 
 class ConnectorConformance:

@@ -13,8 +13,9 @@ A connector is a small class that *declares*; `ConnectorRuntime` owns the plumbi
             body = await http.post_json("/peserta/batch", {"nik": list(keys)})
             return {row["nik"]: HealthCoverage.from_wire(row) for row in body["peserta"]}
 
-`fetch_many` makes ONE upstream call for the whole batch and returns key -> record; a
-key absent from the mapping is "not found". It lets upstream errors propagate: `Http`
+`fetch_many` makes ONE upstream call for the keys it is given and returns key -> record; a
+key absent from the mapping is "not found". It is never given more than the connector's
+`max_batch` keys: the runtime splits a bigger batch into several calls. It lets upstream errors propagate: `Http`
 already classified them. A `KeyError`/`TypeError`/`ValueError` while reading the body
 is treated as a malformed body (transient) by the runtime.
 """
@@ -53,6 +54,10 @@ class Connector(Generic[S]):
     # numbers)? Then callers without pii:read get FORBIDDEN for the field (SPEC 6).
     # The safe default is yes; a connector says `False` only for non-identifying data.
     personal_data: ClassVar[bool] = True
+    # The most keys the upstream takes in one call. A bigger batch is split by the runtime
+    # into several upstream calls (still one load, one DataLoader batch). A deployment may
+    # lower it with `SLRT_CONNECTOR_<NAME>_MAX_BATCH`.
+    max_batch: ClassVar[int] = 500
 
     def __init__(self, settings: S) -> None:
         self.settings = settings

@@ -46,6 +46,9 @@ def validate_connector_class(
         raise ConnectorDefinitionError(name, "`record_type` must subclass connectors.sdk.ConnectorRecord")
     if not hasattr(record_type, "__strawberry_definition__"):
         raise ConnectorDefinitionError(name, "`record_type` must be a @strawberry.type")
+    max_batch = getattr(cls, "max_batch", None)
+    if not isinstance(max_batch, int) or isinstance(max_batch, bool) or max_batch < 1:
+        raise ConnectorDefinitionError(name, "`max_batch` must be a positive int (keys per upstream call)")
     if cls.fetch_many is Connector.fetch_many:
         raise ConnectorDefinitionError(name, "does not implement `fetch_many`")
     if not inspect.iscoroutinefunction(cls.fetch_many):

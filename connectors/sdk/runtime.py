@@ -8,7 +8,9 @@ one `TTLCache`. `load_many` is what a DataLoader batch function calls::
 
 Order of a load: cache -> breaker -> rate limit -> upstream call with tenacity retries
 of transient errors, all inside `asyncio.timeout(settings.timeout)`. Any failure
-raises `ConnectorUnavailable(name, reason)`; the hub nulls only that field.
+raises `ConnectorUnavailable(name, reason)`; the hub nulls only that field. Misses beyond
+the connector's `max_batch` are split into chunks fetched side by side (each through the
+rate limit and retries); the load fails as a whole if one chunk fails.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ class ConnectorRuntime:
             clock=clock,
             on_change=(lambda state: on_breaker_change(self.name, state)) if on_breaker_change else None,
         )
+        self.max_batch = self.settings.max_batch or connector.max_batch
         self._limiter = AsyncLimiter(max(self.settings.rate_limit, 0.001), 1.0)
         self._latencies: deque[float] = deque(maxlen=200)
         self._healthy: bool | None = None
@@ -155,7 +158,7 @@ class ConnectorRuntime:
         found: Mapping[str, ConnectorRecord] = {}
         try:
             async with asyncio.timeout(timeout):
-                found = await self._with_retries(keys, http)
+                found = await self._in_chunks(keys, http)
             outcome = "ok"
         except TimeoutError:
             outcome = "timeout"
@@ -177,6 +180,22 @@ class ConnectorRuntime:
             )
         if outcome != "ok":
             raise ConnectorUnavailable(self.name, outcome)
+        return found
+
+    async def _in_chunks(self, keys: list[str], http: Http) -> Mapping[str, ConnectorRecord]:
+        """One upstream call per `max_batch` keys; the first failure cancels the rest and decides."""
+        size = self.max_batch
+        if len(keys) <= size:
+            return await self._with_retries(keys, http)
+        try:
+            async with asyncio.TaskGroup() as group:
+                calls = [group.create_task(self._with_retries(keys[i:i + size], http))
+                         for i in range(0, len(keys), size)]
+        except BaseExceptionGroup as failed:
+            raise failed.exceptions[0] from None
+        found: dict[str, ConnectorRecord] = {}
+        for call in calls:
+            found.update(call.result())
         return found
 
     async def _with_retries(self, keys: list[str], http: Http) -> Mapping[str, ConnectorRecord]:

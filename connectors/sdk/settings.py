@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Self
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Where `slrt-hub simulators` listens by default; a connector with no base URL set
@@ -35,6 +35,7 @@ class ConnectorSettings(BaseSettings):
     | cache_ttl | CACHE_TTL | 60 | seconds a record (or a not-found) is served from cache; 0 = off |
     | breaker_threshold | BREAKER_THRESHOLD | 5 | consecutive failed loads that open the breaker |
     | breaker_reset | BREAKER_RESET | 30 | seconds the breaker stays open before one trial call |
+    | max_batch | MAX_BATCH | connector's `max_batch` (500) | most keys in one upstream call (1–10000); bigger batches are split |
     | auth | AUTH | none | ``none``, ``api_key`` or ``oauth2`` (client credentials) |
     | api_key / api_key_header | API_KEY / API_KEY_HEADER | - / X-API-Key | API key auth |
     | token_url, client_id, client_secret, scope | TOKEN_URL ... | - | OAuth2 client credentials |
@@ -50,6 +51,7 @@ class ConnectorSettings(BaseSettings):
     cache_ttl: float = 60.0
     breaker_threshold: int = 5
     breaker_reset: float = 30.0
+    max_batch: int | None = Field(None, ge=1, le=10_000)  # None: the connector class's `max_batch`
     auth: Literal["none", "api_key", "oauth2"] = "none"
     api_key: SecretStr | None = None
     api_key_header: str = "X-API-Key"

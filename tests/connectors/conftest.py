@@ -41,12 +41,17 @@ class ScriptedUpstream:
     def __init__(self) -> None:
         self.script: list[int] = []
         self.calls = 0
+        self.keys_asked: list[list[str]] = []  # the keys of each data call, in arrival order
         self.auth_headers: list[str | None] = []
         self.token_requests = 0
         self.token_lifetime = 3600
         self.required_token: str | None = None
         self._tokens = itertools.count(1)
         self.base_url = ""
+
+    @property
+    def keys_per_call(self) -> list[int]:
+        return [len(keys) for keys in self.keys_asked]
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -63,6 +68,7 @@ class ScriptedUpstream:
         if status != 200:
             return web.json_response({"error": "scripted"}, status=status)
         keys = (await request.json())["keys"]
+        self.keys_asked.append(keys)
         return web.json_response(
             {"items": [{"key": k, "value": f"v-{k[-4:]}"} for k in keys if not k.endswith("9")]}
         )
