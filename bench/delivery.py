@@ -152,7 +152,7 @@ class Workers:
         self.procs = [await asyncio.create_subprocess_exec(sys.executable, "-m", "hub.cli", "worker", env=env, cwd=ROOT,
                                                            stderr=asyncio.subprocess.DEVNULL)
                       for _ in range(self.count)]
-        await asyncio.sleep(3)  # let them start and go idle: the clock starts when the messages appear
+        await self._idle()  # the clock starts when the messages appear, with the workers polling
         if self.profile:
             spy = str(Path(sys.executable).with_name("py-spy"))
             self.spy = await asyncio.create_subprocess_exec(spy, "record", "--rate", "200", "--format", "raw" if self.profile.endswith(".txt") else "flamegraph",
@@ -168,6 +168,15 @@ class Workers:
             await p.wait()
         if self.spy is not None:
             await self.spy.wait()
+
+    async def _idle(self) -> None:
+        """Until the workers have started (imports done) and only poll: < 20 ms CPU in half a second."""
+        await asyncio.sleep(2)
+        for _ in range(60):
+            before = self.cpu()
+            await asyncio.sleep(0.5)
+            if self.cpu() - before < 0.02 * self.count:
+                return
 
     def cpu(self) -> float:
         return sum(cpu_seconds(p.pid) for p in self.procs)

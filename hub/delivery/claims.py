@@ -7,48 +7,30 @@ partner's oldest due message, then every partner's second, … — up to the bat
 slow or failing endpoint holds at most its cap of attempts, everywhere, and every other
 endpoint's messages are claimed beside it instead of queueing behind its backlog.
 
-PostgreSQL: each partner's front comes from the ``(partner_id, next_attempt_at)`` index
-through a ``LATERAL`` subquery (``FOR UPDATE SKIP LOCKED``), so a claim reads about
-``partners × cap`` index entries however long any backlog is. Claims are serialised by a
-transaction-level advisory lock taken in a statement of its own: the next claim's snapshot
-then sees the previous claim's leases, so the cap holds across workers, not only per worker.
-A claim is one short statement, so the lock costs workers no parallelism worth having.
+A due message is QUEUED or RETRYING with its time come, or SENDING with its lease run out
+(a SENDING message's ``next_attempt_at`` is its lease's end). The claimed messages become
+SENDING under a new lease token; only that token can record their result.
 
-SQLite (one worker by design): the same selection with a window function over due messages.
+PostgreSQL (``CLAIM_POSTGRES``): each partner's front comes from the ``(partner_id,
+next_attempt_at)`` index through a ``LATERAL`` subquery, so a claim reads at most
+``partners × batch`` index entries however long any backlog is; the rows taken are locked
+``FOR UPDATE SKIP LOCKED``. Claims are serialised by the transaction-level advisory lock
+``CLAIM_LOCK``, taken in a statement of its own: the claim's snapshot then sees the previous
+claim's leases, so the cap holds across workers, not only per worker. A claim is one short
+statement; the lock costs no parallelism worth having. SQLite (one worker by design): the same selection with a window function over
+the due messages (``claim_sqlite``).
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import (
-    Integer,
-    Select,
-    Update,
-    and_,
-    bindparam,
-    exists,
-    func,
-    literal_column,
-    select,
-    text,
-    true,
-    update,
-)
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Integer, Update, bindparam, exists, func, literal_column, select, update
 
 from hub.delivery.models import DeliveryMessage
 from hub.referrals.models import Partner
 
-M = DeliveryMessage.__table__
-P = Partner.__table__
-# Literal states (not bound parameters): the planner can only match the partial indexes
-# against constants, also in a generic plan of the prepared statement.
-SENDING = literal_column("'SENDING'")
-PENDING = [literal_column("'QUEUED'"), literal_column("'RETRYING'"), SENDING]
 # pg_advisory_xact_lock key shared by every worker of a deployment ("slrt" "dlvr").
 CLAIM_LOCK = 0x736C7274_646C7672
 
@@ -64,58 +46,61 @@ class Claimed:
     lease_token: str
 
 
-async def claim(engine: AsyncEngine, limit: int, lease: timedelta, now: datetime,
-                max_in_flight: int) -> list[Claimed]:
-    """Lease up to ``limit`` due messages, at most ``max_in_flight`` SENDING per endpoint."""
-    token = uuid.uuid4().hex
-    params = {"now": now, "limit": limit, "cap": max_in_flight, "token": token, "lease_end": now + lease}
-    async with engine.begin() as conn:
-        postgres = conn.dialect.name == "postgresql"
-        if postgres:
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
-        rows = (await conn.execute(_statement(postgres), params)).all()
-    return [Claimed(r.id, r.partner_id, r.event_type, r.body, r.attempts, r.round_start, token) for r in rows]
+# $1 lease token, $2 lease end, $3 now, $4 in-flight cap per endpoint, $5 batch size.
+# The states are literals, not parameters: the planner matches partial indexes against
+# constants only, also in the generic plan of a prepared statement. Only the rows finally
+# taken are locked (SKIP LOCKED: a row another transaction holds is left for a later claim),
+# and the due test is repeated on them, so a row changed since the pick is never taken.
+CLAIM_POSTGRES = """
+UPDATE delivery_messages AS t
+   SET state = 'SENDING', lease_token = $1, lease_expires_at = $2, next_attempt_at = $2, updated_at = $3
+ WHERE t.id IN (
+    SELECT l.id FROM delivery_messages AS l
+     WHERE l.state IN ('QUEUED', 'RETRYING', 'SENDING') AND l.next_attempt_at <= $3
+       AND l.id IN (
+        SELECT ranked.id FROM (
+            SELECT front.id, front.next_attempt_at,
+                   row_number() OVER (PARTITION BY p.id ORDER BY front.next_attempt_at) AS turn
+              FROM partners AS p
+              LEFT JOIN (SELECT s.partner_id, count(*) AS n
+                           FROM delivery_messages AS s
+                          WHERE s.state = 'SENDING' AND s.next_attempt_at > $3
+                          GROUP BY s.partner_id) AS busy ON busy.partner_id = p.id
+             CROSS JOIN LATERAL (
+                   SELECT m.id, m.next_attempt_at
+                     FROM delivery_messages AS m
+                    WHERE m.partner_id = p.id AND m.state IN ('QUEUED', 'RETRYING', 'SENDING')
+                      AND m.next_attempt_at <= $3
+                    ORDER BY m.next_attempt_at
+                    LIMIT least(greatest($4::integer - coalesce(busy.n, 0), 0), $5::integer)) AS front
+             WHERE p.active) AS ranked
+         ORDER BY ranked.turn, ranked.next_attempt_at
+         LIMIT $5)
+       FOR UPDATE SKIP LOCKED)
+RETURNING t.id, t.partner_id, t.event_type, t.body, t.attempts, t.round_start
+"""
 
 
 @cache
-def _statement(postgres: bool) -> Update:
-    """Built once per dialect; every value is a bound parameter, so it compiles once too."""
-    pick = _pick_postgres() if postgres else _pick_sqlite()
-    return (update(M).where(M.c.id.in_(pick.scalar_subquery()))
-            .values(state="SENDING", lease_token=bindparam("token"), lease_expires_at=bindparam("lease_end"),
-                    next_attempt_at=bindparam("lease_end"), updated_at=bindparam("now"))
-            .returning(M.c.id, M.c.partner_id, M.c.event_type, M.c.body, M.c.attempts, M.c.round_start))
-
-
-def _in_flight() -> Select:
-    """SENDING under a live lease, per partner (a SENDING message's next_attempt_at is its lease's end)."""
-    s = M.alias("s")
-    return (select(s.c.partner_id, func.count().label("n"))
-            .where(s.c.state == SENDING, s.c.next_attempt_at > bindparam("now"))
-            .group_by(s.c.partner_id))
-
-
-def _pick_postgres() -> Select:
-    m, busy = M.alias("m"), _in_flight().subquery("busy")
-    room = func.greatest(bindparam("cap", type_=Integer) - func.coalesce(busy.c.n, 0), 0)
-    front = (select(m.c.id, m.c.next_attempt_at)
-             .where(m.c.partner_id == P.c.id, m.c.state.in_(PENDING), m.c.next_attempt_at <= bindparam("now"))
-             .order_by(m.c.next_attempt_at).limit(room)
-             .with_for_update(skip_locked=True, of=m).lateral("front"))
-    turn = func.row_number().over(partition_by=P.c.id, order_by=front.c.next_attempt_at)
-    ranked = (select(front.c.id, front.c.next_attempt_at, turn.label("turn"))
-              .select_from(P.outerjoin(busy, busy.c.partner_id == P.c.id).join(front, true()))
-              .where(P.c.active.is_(True)).subquery("ranked"))
-    return select(ranked.c.id).order_by(ranked.c.turn, ranked.c.next_attempt_at).limit(bindparam("limit"))
-
-
-def _pick_sqlite() -> Select:
-    m, busy = M.alias("m"), _in_flight().subquery("busy")
-    active = exists().where(P.c.id == m.c.partner_id, P.c.active.is_(True))
+def claim_sqlite() -> Update:
+    """The claim for SQLite, built once; parameters ``token lease_end now cap limit``."""
+    m, s, p = DeliveryMessage.__table__.alias("m"), DeliveryMessage.__table__.alias("s"), Partner.__table__
+    sending = literal_column("'SENDING'")
+    busy = (select(s.c.partner_id, func.count().label("n"))
+            .where(s.c.state == sending, s.c.next_attempt_at > bindparam("now"))
+            .group_by(s.c.partner_id).subquery("busy"))
+    active = exists().where(p.c.id == m.c.partner_id, p.c.active.is_(True))
     turn = func.row_number().over(partition_by=m.c.partner_id, order_by=m.c.next_attempt_at)
     ranked = (select(m.c.id, m.c.partner_id, m.c.next_attempt_at, turn.label("turn"))
-              .where(m.c.state.in_(PENDING), m.c.next_attempt_at <= bindparam("now"), active).subquery("ranked"))
+              .where(m.c.state.in_([literal_column("'QUEUED'"), literal_column("'RETRYING'"), sending]),
+                     m.c.next_attempt_at <= bindparam("now"), active)
+              .subquery("ranked"))
     room = bindparam("cap", type_=Integer) - func.coalesce(busy.c.n, 0)
-    return (select(ranked.c.id).select_from(ranked.outerjoin(busy, busy.c.partner_id == ranked.c.partner_id))
-            .where(and_(ranked.c.turn <= room))
+    pick = (select(ranked.c.id).select_from(ranked.outerjoin(busy, busy.c.partner_id == ranked.c.partner_id))
+            .where(ranked.c.turn <= room)
             .order_by(ranked.c.turn, ranked.c.next_attempt_at).limit(bindparam("limit")))
+    t = DeliveryMessage.__table__
+    return (update(t).where(t.c.id.in_(pick.scalar_subquery()))
+            .values(state="SENDING", lease_token=bindparam("token"), lease_expires_at=bindparam("lease_end"),
+                    next_attempt_at=bindparam("lease_end"), updated_at=bindparam("now"))
+            .returning(t.c.id, t.c.partner_id, t.c.event_type, t.c.body, t.c.attempts, t.c.round_start))

@@ -1,30 +1,27 @@
 """The transactional outbox: enqueue with the change, claim with a lease, record by the holder.
 
 ``enqueue`` adds a message to the transaction that creates the referral. Workers lease due
-messages with ``claim`` (fair across partner endpoints: ``hub/delivery/claims.py``); a
-claimed message is SENDING until its lease expires, after which any worker may claim it
-again, and only the current lease token can record a result (``hub/delivery/results.py``).
-On PostgreSQL any number of workers claim disjoint messages; SQLite runs one worker.
+messages fairly across partner endpoints (``claims.py``); a claimed message is SENDING until
+its lease expires, after which any worker may claim it again, and only the current lease
+token can record a result (``results.py``). ``store.py`` runs both on the database at hand.
+On PostgreSQL any number of workers claim disjoint messages; SQLite runs one worker. The
+functions below open a store for one operation (tools and tests); the worker keeps one open.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from standardwebhooks import Webhook
 
-from hub.delivery.claims import Claimed, claim
+from hub.delivery.claims import Claimed
 from hub.delivery.models import DeliveryMessage, DeliveryState
 from hub.delivery.policy import AttemptOutcome
-from hub.delivery.results import Decision, Result, record_many
-from hub.referrals.models import Partner, Referral
+from hub.delivery.results import Decision, Result
+from hub.delivery.store import Endpoint, open_store
+from hub.referrals.models import Referral
 
-__all__ = ["Claimed", "Decision", "Endpoint", "Result", "claim", "endpoints", "enqueue", "record", "record_many",
-           "release"]
-M = DeliveryMessage.__table__
+__all__ = ["Claimed", "Decision", "Endpoint", "Result", "claim", "enqueue", "record"]
 
 
 def enqueue(session: AsyncSession, referral: Referral, event_type: str, body: str, now: datetime) -> DeliveryMessage:
@@ -36,45 +33,14 @@ def enqueue(session: AsyncSession, referral: Referral, event_type: str, body: st
     return message
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """Where and how a partner's messages go: its URL and one signer per live secret."""
-
-    partner_id: str
-    url: str
-    signers: tuple[Webhook, ...]
-
-
-async def endpoints(engine: AsyncEngine, partner_ids: set[str], now: datetime) -> dict[str, Endpoint]:
-    P = Partner.__table__
-    async with engine.connect() as conn:
-        rows = (await conn.execute(select(P.c.id, P.c.webhook_url, P.c.secret, P.c.previous_secret,
-                                          P.c.previous_secret_until).where(P.c.id.in_(partner_ids)))).all()
-    out = {}
-    for p in rows:
-        if p.webhook_url is None:  # portal-only: never queued for, so never claimed
-            continue
-        secrets = [p.secret]
-        # After a rotation the old secret signs too, until the grace period ends.
-        if p.previous_secret and p.previous_secret_until and p.previous_secret_until > now:
-            secrets.append(p.previous_secret)
-        out[p.id] = Endpoint(p.id, p.webhook_url, tuple(Webhook(s) for s in secrets))
-    return out
+async def claim(engine: AsyncEngine, limit: int, lease: timedelta, now: datetime, max_in_flight: int) -> list[Claimed]:
+    """Lease up to ``limit`` due messages, at most ``max_in_flight`` SENDING per endpoint."""
+    async with open_store(engine) as store:
+        return await store.claim(limit, lease, now, max_in_flight)
 
 
 async def record(engine: AsyncEngine, message: Claimed, outcome: AttemptOutcome, decision: Decision,
                  at: datetime, worker: str, disable_after: timedelta) -> bool:
     """Store one attempt; False if the lease was lost (nothing stored)."""
-    return message.id in await record_many(engine, [Result(message, outcome, decision, at)], worker, disable_after)
-
-
-async def release(engine: AsyncEngine, messages: list[Claimed], now: datetime) -> None:
-    """Hand unfinished messages back at shutdown so another worker sends them without waiting for the lease."""
-    if not messages:
-        return
-    async with engine.begin() as conn:
-        for m in messages:
-            await conn.execute(
-                update(M).where(M.c.id == m.id, M.c.lease_token == m.lease_token)
-                .values(state=DeliveryState.RETRYING if m.attempts else DeliveryState.QUEUED,
-                        lease_token=None, lease_expires_at=None, next_attempt_at=now, updated_at=now))
+    async with open_store(engine) as store:
+        return message.id in await store.record([Result(message, outcome, decision, at)], worker, disable_after)

@@ -1,28 +1,28 @@
 """Batches attempt results into few transactions: one commit records many deliveries.
 
-Each finished attempt waits for the batch that records it, so a worker's in-flight slot is
-freed only once its result is stored (or known to be dropped because the lease was lost).
-While one batch commits, the next one fills up.
+Each finished attempt waits for the batch that records it (its result is stored, or known
+to be dropped because the lease was lost). While one batch commits, the next one fills up.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from hub.delivery import outbox
-from hub.delivery.outbox import Result
+from hub.delivery.results import Result
+from hub.delivery.store import OutboxStore
 
 log = logging.getLogger("slrt.delivery")
 MAX_BATCH = 200
 
 
 class Recorder:
-    def __init__(self, engine: AsyncEngine, worker: str, disable_after: timedelta) -> None:
-        self._engine = engine
+    def __init__(self, store: OutboxStore, worker: str, disable_after: timedelta,
+                 on_written: Callable[[], None] = lambda: None) -> None:
+        self._store = store
+        self._on_written = on_written  # told after every batch: stored attempts free their endpoint's cap
         self._worker = worker
         self._disable_after = disable_after
         self._pending: list[tuple[Result, asyncio.Future[bool]]] = []
@@ -53,7 +53,7 @@ class Recorder:
 
     async def _write(self, batch: list[tuple[Result, asyncio.Future[bool]]]) -> None:
         try:
-            kept = await outbox.record_many(self._engine, [r for r, _ in batch], self._worker, self._disable_after)
+            kept = await self._store.record([r for r, _ in batch], self._worker, self._disable_after)
         except Exception as exc:  # noqa: BLE001 - each waiter learns of it; leases expire, messages go again
             for _, future in batch:
                 if not future.done():
@@ -62,3 +62,4 @@ class Recorder:
         for result, future in batch:
             if not future.done():
                 future.set_result(result.message.id in kept)
+        self._on_written()

@@ -1,22 +1,19 @@
 """Storing finished attempts: one attempt row each, the message's new state, the endpoint's streak.
 
-A batch of results is one transaction. A result whose lease token no longer matches (the
-lease ran out and another worker took the message) is dropped: only the current holder
-writes. On PostgreSQL the whole batch is ONE statement — array parameters unnested into
-rows, an ``UPDATE … RETURNING`` of the messages whose lease held, the attempt rows inserted
-from what it returned — built once, so it is compiled once and prepared once per connection.
-SQLite (one worker, small outboxes) updates message by message.
+A result whose lease token no longer matches (the lease ran out and another worker took the
+message) is dropped: only the current holder writes. On PostgreSQL a batch of results is ONE
+statement (``RECORD_POSTGRES``), atomic on its own; SQLite updates message by message in one
+transaction. The failure streak of an endpoint with a failure in the batch is then kept by
+``track_endpoint`` (rare; the all-success case is part of the statement).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
-from sqlalchemy import BindParameter, DateTime, Integer, String, TextClause, bindparam, insert, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.delivery.claims import Claimed
 from hub.delivery.models import DeliveryAttempt, DeliveryMessage, DeliveryState
@@ -43,24 +40,7 @@ class Result:
     at: datetime
 
 
-async def record_many(engine: AsyncEngine, results: list[Result], worker: str, disable_after: timedelta) -> set[str]:
-    """Store attempts and new message states in one transaction; returns the ids whose lease held."""
-    if not results:
-        return set()
-    async with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            kept = await _record_at_once(conn, results, worker[:100])
-        else:
-            kept = await _record_one_by_one(conn, results, worker[:100])
-        # A batch where every attempt of an endpoint succeeded has nothing more to say about it
-        # (the statement above ended any failure streak); the others are tracked here.
-        for partner_id in {r.message.partner_id for r in results if r.message.id in kept and not _delivered(r)}:
-            mine = [r for r in results if r.message.partner_id == partner_id and r.message.id in kept]
-            await _track_endpoint(conn, partner_id, sorted(mine, key=lambda r: r.at), disable_after)
-    return kept
-
-
-def _delivered(r: Result) -> bool:
+def delivered(r: Result) -> bool:
     return r.decision.verdict is Verdict.DELIVERED
 
 
@@ -73,7 +53,7 @@ def _state(decision: Decision) -> str:
 
 
 def _last_error(r: Result) -> str | None:
-    error = r.outcome.error or (f"HTTP {r.outcome.status_code}" if not _delivered(r) else None)
+    error = r.outcome.error or (f"HTTP {r.outcome.status_code}" if not delivered(r) else None)
     return error[:MAX_TEXT] if error else None
 
 
@@ -85,29 +65,26 @@ def _error(r: Result) -> str | None:
     return r.outcome.error[:MAX_TEXT] if r.outcome.error else None
 
 
-async def _record_at_once(conn: AsyncConnection, results: list[Result], worker: str) -> set[str]:
-    recovered = {r.message.partner_id for r in results if _delivered(r)} - {
-        r.message.partner_id for r in results if not _delivered(r)}
-    params = {
-        "ids": [r.message.id for r in results], "tokens": [r.message.lease_token for r in results],
-        "states": [_state(r.decision) for r in results], "ats": [r.at for r in results],
-        "last_errors": [_last_error(r) for r in results],
-        "next_ats": [r.decision.next_attempt_at for r in results],
-        "delivered_ats": [r.at if _delivered(r) else None for r in results],
-        "codes": [r.outcome.status_code for r in results], "durations": [r.outcome.duration_ms for r in results],
-        "errors": [_error(r) for r in results], "bodies": [_body(r) for r in results],
-        "recovered": sorted(recovered), "worker": worker,
-    }
-    return set((await conn.execute(_record_statement(), params)).scalars())
+def recovered(results: list[Result]) -> set[str]:
+    """Endpoints that answered 2xx to every attempt of the batch: their failure streak ends."""
+    return {r.message.partner_id for r in results if delivered(r)} - {
+        r.message.partner_id for r in results if not delivered(r)}
 
 
-@cache
-def _record_statement() -> TextClause:
-    stamps, texts, ints = ARRAY(DateTime(timezone=True)), ARRAY(String), ARRAY(Integer)
-    return text("""
+def still_failing(results: list[Result], kept: set[str]) -> dict[str, list[Result]]:
+    """The kept results of every endpoint with a failure in the batch, in time order."""
+    partners = {r.message.partner_id for r in results if r.message.id in kept and not delivered(r)}
+    return {p: sorted((r for r in results if r.message.partner_id == p and r.message.id in kept), key=lambda r: r.at)
+            for p in partners}
+
+
+# One statement for a whole batch: the arrays are unnested into rows, the messages whose
+# lease token still matches are updated, and their attempt rows are inserted from what the
+# UPDATE returned (the attempt number is the message's new attempt count).
+RECORD_POSTGRES = """
 WITH v AS (
-  SELECT * FROM unnest(:ids, :tokens, :states, :ats, :last_errors, :next_ats, :delivered_ats,
-                       :codes, :durations, :errors, :bodies)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::timestamptz[],
+                       $7::timestamptz[], $8::integer[], $9::integer[], $10::text[], $11::text[])
          AS v(id, token, state, at, last_error, next_at, delivered_at, code, duration, error, body)
 ), kept AS (
   UPDATE delivery_messages AS t
@@ -119,24 +96,25 @@ WITH v AS (
    WHERE t.id = v.id AND t.lease_token = v.token
   RETURNING t.id, t.attempts
 ), recovered AS (
-  -- an endpoint that answered 2xx to every attempt of the batch ends its failure streak
-  UPDATE partners SET failing_since = NULL WHERE id = ANY(:recovered) AND failing_since IS NOT NULL
+  UPDATE partners SET failing_since = NULL WHERE id = ANY($12::text[]) AND failing_since IS NOT NULL
 )
 INSERT INTO delivery_attempts (message_id, number, at, status_code, duration_ms, error, response_body, worker)
-SELECT kept.id, kept.attempts, v.at, v.code, v.duration, v.error, v.body, :worker
+SELECT kept.id, kept.attempts, v.at, v.code, v.duration, v.error, v.body, $13
   FROM kept JOIN v ON v.id = kept.id
 RETURNING message_id
-""").bindparams(
-        *(_array(name, texts) for name in ("ids", "tokens", "states", "last_errors", "errors", "bodies", "recovered")),
-        *(_array(name, stamps) for name in ("ats", "next_ats", "delivered_ats")),
-        *(_array(name, ints) for name in ("codes", "durations")))
+"""
 
 
-def _array(name: str, type_: ARRAY) -> BindParameter[object]:
-    return bindparam(name, type_=type_)
+def record_postgres_args(results: list[Result], worker: str) -> tuple[object, ...]:
+    return ([r.message.id for r in results], [r.message.lease_token for r in results],
+            [_state(r.decision) for r in results], [r.at for r in results], [_last_error(r) for r in results],
+            [r.decision.next_attempt_at for r in results], [r.at if delivered(r) else None for r in results],
+            [r.outcome.status_code for r in results], [r.outcome.duration_ms for r in results],
+            [_error(r) for r in results], [_body(r) for r in results], sorted(recovered(results)), worker[:100])
 
 
-async def _record_one_by_one(conn: AsyncConnection, results: list[Result], worker: str) -> set[str]:
+async def record_sqlite(conn: AsyncConnection, results: list[Result], worker: str) -> set[str]:
+    """Message by message (SQLite: one worker, small outboxes); returns the ids whose lease held."""
     t = DeliveryMessage.__table__
     numbers: dict[str, int] = {}
     for r in results:
@@ -144,7 +122,7 @@ async def _record_one_by_one(conn: AsyncConnection, results: list[Result], worke
                                      "lease_expires_at": None, "updated_at": r.at, "last_error": _last_error(r)}
         if r.decision.next_attempt_at is not None:
             values["next_attempt_at"] = r.decision.next_attempt_at
-        if _delivered(r):
+        if delivered(r):
             values["delivered_at"] = r.at
         number = (await conn.execute(update(t).where(t.c.id == r.message.id, t.c.lease_token == r.message.lease_token)
                                      .values(**values).returning(t.c.attempts))).scalar_one_or_none()
@@ -155,15 +133,14 @@ async def _record_one_by_one(conn: AsyncConnection, results: list[Result], worke
              "response_body": _body(r), "worker": worker} for r in results if r.message.id in numbers]
     if rows:
         await conn.execute(insert(DeliveryAttempt.__table__), rows)
-    for partner_id in {r.message.partner_id for r in results if r.message.id in numbers and _delivered(r)} - {
-            r.message.partner_id for r in results if not _delivered(r)}:
-        P = Partner.__table__
+    P = Partner.__table__
+    for partner_id in recovered(results):
         await conn.execute(update(P).where(P.c.id == partner_id, P.c.failing_since.is_not(None))
                            .values(failing_since=None))
     return set(numbers)
 
 
-async def _track_endpoint(conn: AsyncConnection, partner_id: str, results: list[Result],
+async def track_endpoint(conn: AsyncConnection, partner_id: str, results: list[Result],
                           disable_after: timedelta) -> None:
     """Keep the failure streak of an endpoint: cleared by a success, disabling it when too long."""
     P = Partner.__table__
@@ -172,7 +149,7 @@ async def _track_endpoint(conn: AsyncConnection, partner_id: str, results: list[
         await conn.execute(update(P).where(P.c.id == partner_id).values(
             active=False, disabled_reason="the endpoint answered 410 Gone", updated_at=at))
         return
-    last_ok = max((i for i, r in enumerate(results) if _delivered(r)), default=None)
+    last_ok = max((i for i, r in enumerate(results) if delivered(r)), default=None)
     failures = results[last_ok + 1:] if last_ok is not None else results
     if last_ok is not None:
         await conn.execute(update(P).where(P.c.id == partner_id, P.c.failing_since.is_not(None))

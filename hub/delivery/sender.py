@@ -21,7 +21,8 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random
 
-from hub.delivery.outbox import Claimed, Endpoint
+from hub.delivery.claims import Claimed
+from hub.delivery.store import Endpoint
 from hub.delivery.policy import AttemptOutcome, parse_retry_after
 from hub.observability import request_id
 from hub.referrals.endpoints import EndpointRefused, address_allowed, check_url_form
