@@ -11,14 +11,15 @@ A due message is QUEUED or RETRYING with its time come, or SENDING with its leas
 (a SENDING message's ``next_attempt_at`` is its lease's end). The claimed messages become
 SENDING under a new lease token; only that token can record their result.
 
-PostgreSQL (``CLAIM_POSTGRES``): each partner's front comes from the ``(partner_id,
-next_attempt_at)`` index through a ``LATERAL`` subquery, so a claim reads at most
-``partners × batch`` index entries however long any backlog is; the rows taken are locked
-``FOR UPDATE SKIP LOCKED``. Claims are serialised by the transaction-level advisory lock
-``CLAIM_LOCK``, taken in a statement of its own: the claim's snapshot then sees the previous
-claim's leases, so the cap holds across workers, not only per worker. A claim is one short
-statement; the lock costs no parallelism worth having. SQLite (one worker by design): the same selection with a window function over
-the due messages (``claim_sqlite``).
+PostgreSQL (``CLAIM_POSTGRES``, the function ``slrt_claim_deliveries`` of migration 0005):
+each partner's front comes from the ``(partner_id, next_attempt_at)`` index through a
+``LATERAL`` subquery, so a claim reads at most ``partners × batch`` index entries however
+long any backlog is; the rows taken are locked ``FOR UPDATE SKIP LOCKED``. Claims are
+serialised by a transaction-level advisory lock taken before the claim's statement starts:
+its snapshot then sees the previous claim's leases, so the cap holds across workers, not
+only per worker. A claim is one round trip and one short statement; the lock costs no
+parallelism worth having. SQLite (one worker by design): the same selection with a window
+function over the due messages (``claim_sqlite``).
 """
 
 from __future__ import annotations
@@ -30,9 +31,6 @@ from sqlalchemy import Integer, Update, bindparam, exists, func, literal_column,
 
 from hub.delivery.models import DeliveryMessage
 from hub.referrals.models import Partner
-
-# pg_advisory_xact_lock key shared by every worker of a deployment ("slrt" "dlvr").
-CLAIM_LOCK = 0x736C7274_646C7672
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,39 +44,15 @@ class Claimed:
     lease_token: str
 
 
-# $1 lease token, $2 lease end, $3 now, $4 in-flight cap per endpoint, $5 batch size.
-# The states are literals, not parameters: the planner matches partial indexes against
-# constants only, also in the generic plan of a prepared statement. Only the rows finally
-# taken are locked (SKIP LOCKED: a row another transaction holds is left for a later claim),
-# and the due test is repeated on them, so a row changed since the pick is never taken.
-CLAIM_POSTGRES = """
-UPDATE delivery_messages AS t
-   SET state = 'SENDING', lease_token = $1, lease_expires_at = $2, next_attempt_at = $2, updated_at = $3
- WHERE t.id IN (
-    SELECT l.id FROM delivery_messages AS l
-     WHERE l.state IN ('QUEUED', 'RETRYING', 'SENDING') AND l.next_attempt_at <= $3
-       AND l.id IN (
-        SELECT ranked.id FROM (
-            SELECT front.id, front.next_attempt_at,
-                   row_number() OVER (PARTITION BY p.id ORDER BY front.next_attempt_at) AS turn
-              FROM partners AS p
-              LEFT JOIN (SELECT s.partner_id, count(*) AS n
-                           FROM delivery_messages AS s
-                          WHERE s.state = 'SENDING' AND s.next_attempt_at > $3
-                          GROUP BY s.partner_id) AS busy ON busy.partner_id = p.id
-             CROSS JOIN LATERAL (
-                   SELECT m.id, m.next_attempt_at
-                     FROM delivery_messages AS m
-                    WHERE m.partner_id = p.id AND m.state IN ('QUEUED', 'RETRYING', 'SENDING')
-                      AND m.next_attempt_at <= $3
-                    ORDER BY m.next_attempt_at
-                    LIMIT least(greatest($4::integer - coalesce(busy.n, 0), 0), $5::integer)) AS front
-             WHERE p.active) AS ranked
-         ORDER BY ranked.turn, ranked.next_attempt_at
-         LIMIT $5)
-       FOR UPDATE SKIP LOCKED)
-RETURNING t.id, t.partner_id, t.event_type, t.body, t.attempts, t.round_start
-"""
+# PostgreSQL: the function made by migration 0005_delivery_endpoint_fairness (the statement in
+# full is there). It takes the claim lock, then picks in a statement of its own: every
+# partner's front, at most min(room, batch) each, in turns; it locks only the rows finally
+# taken (SKIP LOCKED: a row another transaction holds is left for a later claim) and repeats
+# the due test on them, so a row changed since the pick is never taken. The states are
+# literals there, not parameters: the planner matches partial indexes against constants only.
+# Parameters: lease token, lease end, now, in-flight cap per endpoint, batch size.
+CLAIM_POSTGRES = "SELECT id, partner_id, event_type, body, attempts, round_start " \
+                 "FROM slrt_claim_deliveries($1, $2, $3, $4, $5)"
 
 
 @cache

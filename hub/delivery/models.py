@@ -58,9 +58,6 @@ class DeliveryMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
 
     __table_args__ = (
-        # The oldest due message of the whole outbox (the outbox-age gauge).
-        Index("ix_delivery_messages_due", "next_attempt_at",
-              sqlite_where=state.in_(PENDING_STATES), postgresql_where=state.in_(PENDING_STATES)),
         # Claiming takes the first due messages of each endpoint from this index, however
         # long the backlog of any one endpoint (hub/delivery/claims.py).
         Index("ix_delivery_messages_partner_due", "partner_id", "next_attempt_at",

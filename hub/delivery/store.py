@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from standardwebhooks import Webhook
 
 from hub.db.engine import create_engine
-from hub.delivery.claims import CLAIM_LOCK, CLAIM_POSTGRES, Claimed, claim_sqlite
+from hub.delivery.claims import CLAIM_POSTGRES, Claimed, claim_sqlite
 from hub.delivery.models import DeliveryMessage, DeliveryState
 from hub.delivery.results import RECORD_POSTGRES, Result, record_postgres_args, record_sqlite, still_failing, \
     track_endpoint
@@ -134,11 +134,8 @@ class PostgresOutboxStore(OutboxStore):
 
     async def claim(self, limit: int, lease: timedelta, now: datetime, max_in_flight: int) -> list[Claimed]:
         token = uuid.uuid4().hex
-        async with self._driver("claim") as db:
-            # One round trip opens the transaction and takes the lock (simple query protocol).
-            await db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({CLAIM_LOCK})")
+        async with self._driver("claim") as db:  # autocommit: the function is the transaction
             rows = await db.fetch(CLAIM_POSTGRES, token, now + lease, now, max_in_flight, limit)
-            await db.execute("COMMIT")
         return [Claimed(r[0], r[1], r[2], r[3], r[4], r[5], token) for r in rows]
 
     async def record(self, results: list[Result], worker: str, disable_after: timedelta) -> set[str]:

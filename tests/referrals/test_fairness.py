@@ -116,8 +116,8 @@ async def test_the_cap_holds_across_workers(hub, flow, register, worker, slow, r
 async def test_claims_racing_each_other_take_the_cap_together_not_each(hub, flow, register, slow):
     slow_partner = await register(slow, name="Dinas Lambat", codes=SLOW)
     await _refer(hub, flow, SLOW)
-    # Sixteen claims at the same instant, each on its own connection: every one of them
-    # sees nothing in flight unless claims are serialised, and would take the cap for itself.
+    # Sixteen claims at the same instant, each on its own connection (as many workers would):
+    # together they take the cap, not each of them.
     claimed = await asyncio.gather(*(outbox.claim(hub.engine, 4, timedelta(seconds=60), utcnow(), 3)
                                      for _ in range(16)))
     assert sum(len(c) for c in claimed) == 3
