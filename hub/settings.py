@@ -72,7 +72,9 @@ class Settings(BaseSettings):
     delivery_jitter: float = Field(0.2, ge=0, le=0.5, description="± share of each retry delay drawn at random")
     delivery_timeout_seconds: float = Field(10.0, gt=0, le=120, description="one webhook POST, connect to last byte")
     delivery_lease_seconds: float = Field(60.0, gt=0, description="how long a worker owns a claimed message")
-    delivery_batch_size: int = Field(50, ge=1, le=1000, description="messages a worker claims at a time")
+    delivery_batch_size: int = Field(
+        50, ge=1, le=1000,
+        description="messages a worker claims ahead of its POSTs; it claims again when half of them have started")
     delivery_concurrency: int = Field(32, ge=1, le=1000, description="webhook POSTs in flight per worker")
     delivery_endpoint_max_in_flight: int = Field(
         8, ge=1, le=1000,

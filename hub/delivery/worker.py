@@ -63,8 +63,6 @@ class DeliveryWorker:
         self._ready: deque[tuple[Claimed, Endpoint]] = deque()  # claimed, waiting for an HTTP slot
         self._in_flight: dict[asyncio.Task[None], Claimed] = {}  # started, not yet recorded
         self._sending = 0  # attempts in their HTTP phase (at most delivery_concurrency)
-        self._started = 0  # attempts started, ever
-        self._depth = self._batch  # how many claimed messages the ready queue aims to hold
         self._stopping = False
         self._drained = False  # the last claim found less than it asked for
         self._wake = asyncio.Event()
@@ -91,14 +89,9 @@ class DeliveryWorker:
     async def _round(self) -> None:
         """Top the ready queue up, then sleep until it runs low, results are stored, or a poll is due."""
         timeout: float | None = None
-        if len(self._ready) <= self._depth // 2:
-            want = self._depth - len(self._ready)
-            started = self._started
+        if len(self._ready) <= self._batch // 2:
+            want = self._batch - len(self._ready)
             claimed = await self._claim(want)
-            # The queue should outlast a claim's round trip: if the POSTs took more than half
-            # of it meanwhile, claim deeper next time (up to 4 batches); shallower when idle.
-            used = self._started - started
-            self._depth = max(self._batch, min(4 * self._batch, 2 * used))
             await self._queue(claimed)
             self._drained = len(claimed) < want
             if not self._drained:
@@ -139,11 +132,10 @@ class DeliveryWorker:
         while self._ready and self._sending < self._s.delivery_concurrency and not self._stopping:
             message, endpoint = self._ready.popleft()
             self._sending += 1
-            self._started += 1
             task = asyncio.create_task(self.attempt(message, endpoint))
             self._in_flight[task] = message
             task.add_done_callback(self._in_flight.pop)
-        if len(self._ready) <= self._depth // 2 and not self._drained:
+        if len(self._ready) <= self._batch // 2 and not self._drained:
             self._wake.set()  # time to claim the next batch, while these send
 
     async def _endpoints(self, partner_ids: set[str]) -> dict[str, Endpoint]:
