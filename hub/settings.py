@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     delivery_concurrency: int = Field(32, ge=1, le=1000, description="webhook POSTs in flight per worker")
     delivery_endpoint_max_in_flight: int = Field(
         8, ge=1, le=1000,
-        description="webhook POSTs in flight to one partner endpoint, counted over all workers; "
+        description="messages claimed and not yet recorded per partner endpoint, counted over all workers; "
                     "a slow endpoint holds no more slots than this")
     delivery_poll_seconds: float = Field(1.0, gt=0, description="worker's pause when nothing is due")
     delivery_embedded: bool = Field(True, description="run a delivery worker inside `slrt-hub serve`")
