@@ -187,14 +187,17 @@ class Workers:
         return sum(cpu_seconds(p.pid) for p in self.procs)
 
 
-async def drain(hub: Hub, workers: Workers, n: int, partner_id: str, case_id: str) -> tuple[float, float]:
-    """Seconds from the messages' commit until all n are DELIVERED, and the workers' CPU meanwhile.
+async def drain(hub: Hub, workers: Workers, n: int, partner_id: str,
+                case_id: str) -> tuple[float, float, float | None]:
+    """Seconds from the messages' commit until all n are DELIVERED, the workers' CPU meanwhile,
+    and the CPU of the database backends serving them (None when they cannot be read).
 
     The clock starts when the insert has committed (the workers could not see the messages
     before); the bench's own clearing and inserting is not the worker's time.
     """
     await enqueue(hub, partner_id, case_id, n)
-    cpu_before = workers.cpu()
+    backends = await delivery_backends(hub)
+    cpu_before, db_before = workers.cpu(), backend_cpu(backends)
     started = time.perf_counter()
     done = select(func.count()).select_from(DeliveryMessage).where(DeliveryMessage.state == DeliveryState.DELIVERED)
     while True:
@@ -202,7 +205,24 @@ async def drain(hub: Hub, workers: Workers, n: int, partner_id: str, case_id: st
             if (await s.scalar(done)) == n:
                 break
         await asyncio.sleep(0.02)
-    return time.perf_counter() - started, workers.cpu() - cpu_before
+    elapsed, db_after = time.perf_counter() - started, backend_cpu(backends)
+    db = db_after - db_before if db_before is not None and db_after is not None else None
+    return elapsed, workers.cpu() - cpu_before, db
+
+
+async def delivery_backends(hub: Hub) -> list[int]:
+    """PostgreSQL backends of the workers' own connections (application_name slrt-delivery)."""
+    async with hub.sessions() as s:
+        rows = await s.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                    "AND application_name = 'slrt-delivery'"))
+        return list(rows)
+
+
+def backend_cpu(pids: list[int]) -> float | None:
+    try:  # the database runs on this machine in the benchmarks; elsewhere this is not measured
+        return sum(cpu_seconds(pid) for pid in pids) if pids else None
+    except OSError:
+        return None
 
 
 async def main() -> None:
@@ -234,6 +254,7 @@ async def main() -> None:
     plain: list[float] = []
     plain_cpu: list[float] = []  # CPU ms per message of this process while it runs the plain loop
     one: list[tuple[float, float]] = []
+    one_db: list[float] = []  # database CPU ms per message, the single worker's connections
     three: list[tuple[float, float]] = []
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
     try:
@@ -242,14 +263,16 @@ async def main() -> None:
                 cpu_before = time.process_time()
                 plain.append(n / await plain_loop(url, n, c))
                 plain_cpu.append((time.process_time() - cpu_before) / n * 1000)
-                elapsed, cpu = await drain(hub, w1, n, partner_id, case_id)
+                elapsed, cpu, db = await drain(hub, w1, n, partner_id, case_id)
                 one.append((n / elapsed, cpu / n * 1000))
+                if db is not None:
+                    one_db.append(db / n * 1000)
                 print(f"  round {i + 1}: plain {plain[-1]:.0f}/s ({plain_cpu[-1]:.2f} ms CPU/message), 1 worker {one[-1][0]:.0f}/s "
                       f"({one[-1][0] / plain[-1]:.2f}×), {one[-1][1]:.2f} ms CPU/message", file=sys.stderr)
         if not args.no_three:
             async with Workers(args.database_url, 3, c, None, args.endpoint_cap) as w3:
                 for i in range(args.rounds):
-                    elapsed, cpu = await drain(hub, w3, n, partner_id, case_id)
+                    elapsed, cpu, _ = await drain(hub, w3, n, partner_id, case_id)
                     three.append((n / elapsed, cpu / n * 1000))
                     print(f"  round {i + 1}: 3 workers {three[-1][0]:.0f}/s", file=sys.stderr)
     finally:
@@ -271,6 +294,9 @@ async def main() -> None:
     print(f"1 worker / concurrent loop, per round: {', '.join(f'{r:.2f}' for r in ratios)}; "
           f"median {med(ratios):.2f} (target ≥ 0.5); worker CPU per message {med(cpu for _, cpu in one):.2f} ms "
           f"(target ≤ 0.4)")
+    if one_db:
+        print(f"database CPU per message for the single worker's statements: {med(one_db):.2f} ms "
+              f"(the plain loop has none)")
 
 
 if __name__ == "__main__":
