@@ -22,7 +22,7 @@ class Recorder:
     def __init__(self, store: OutboxStore, worker: str, disable_after: timedelta,
                  on_written: Callable[[], None] = lambda: None) -> None:
         self._store = store
-        self._on_written = on_written  # told after every batch: stored attempts free their endpoint's cap
+        self._on_written = on_written  # told after every batch, stored or not: the worker may claim again
         self._worker = worker
         self._disable_after = disable_after
         self._pending: list[tuple[Result, asyncio.Future[bool]]] = []
@@ -58,8 +58,8 @@ class Recorder:
             for _, future in batch:
                 if not future.done():
                     future.set_exception(exc)
-            return
-        for result, future in batch:
-            if not future.done():
-                future.set_result(result.message.id in kept)
+        else:
+            for result, future in batch:
+                if not future.done():
+                    future.set_result(result.message.id in kept)
         self._on_written()

@@ -37,7 +37,7 @@ from hub.delivery.policy import AttemptOutcome, Verdict, next_delay, verdict
 from hub.delivery.recorder import Recorder
 from hub.delivery.results import Decision, Result
 from hub.delivery.sender import Sender
-from hub.delivery.store import Endpoint, OutboxStore, open_store
+from hub.delivery.store import Endpoint, open_store
 from hub.observability import metrics, request_id
 from hub.settings import Settings
 
@@ -70,12 +70,12 @@ class DeliveryWorker:
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set, then shut down gracefully."""
         log.info("delivery worker %s started", self.name)
-        stopping = asyncio.create_task(self._wake_on(stop))
-        async with open_store(self._engine) as store, Sender(
-                self._s.delivery_timeout_seconds, self._s.allow_private_webhooks, self._s.delivery_concurrency) as sender:
+        sender = Sender(self._s.delivery_timeout_seconds, self._s.allow_private_webhooks, self._s.delivery_concurrency)
+        async with open_store(self._engine) as store, sender:
             self._store, self._sender = store, sender
             self._recorder = Recorder(store, self.name, self._disable_after, on_written=self._wake.set)
             recording = asyncio.create_task(self._recorder.run())
+            stopping = asyncio.create_task(self._wake_on(stop))
             try:
                 while not stop.is_set():
                     await self._round()
@@ -89,7 +89,10 @@ class DeliveryWorker:
     async def _round(self) -> None:
         """Top the ready queue up, then sleep until it runs low, results are stored, or a poll is due."""
         timeout: float | None = None
-        if len(self._ready) <= self._batch // 2:
+        # Results not yet stored count too: a slow database holds the claims back instead of
+        # letting unrecorded attempts (and their leases) pile up.
+        stored_behind = len(self._in_flight) - self._sending > self._s.delivery_concurrency + self._batch
+        if len(self._ready) <= self._batch // 2 and not stored_behind:
             want = self._batch - len(self._ready)
             claimed = await self._claim(want)
             await self._queue(claimed)
@@ -97,6 +100,8 @@ class DeliveryWorker:
             if not self._drained:
                 return  # more may be due right now
             # Claim again once stored results have freed some cap, or after the poll interval.
+            timeout = self._s.delivery_poll_seconds
+        elif stored_behind:
             timeout = self._s.delivery_poll_seconds
         self._wake.clear()
         try:
