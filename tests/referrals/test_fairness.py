@@ -94,23 +94,34 @@ async def test_a_slow_partner_holds_only_its_cap_and_the_fast_partner_is_deliver
 async def test_the_cap_holds_across_workers(hub, flow, register, worker, slow, receiver):
     slow_id, fast_id = await _setup(hub, flow, register, slow, receiver)
     settings = {"delivery_concurrency": 4, "delivery_batch_size": 4, "delivery_endpoint_max_in_flight": 3, **HELD}
-    workers = [worker(**settings), worker(**settings)]
-
+    first = worker(**settings)
     await wait_for(_all(hub, fast_id, DeliveryState.DELIVERED, len(FAST)))
-    # Both workers claimed after the slow backlog was due (each sent fast messages, which are
-    # newer), so each could have gone over the cap; together they hold exactly the cap.
-    async with hub.sessions() as s:
-        senders = set((await s.scalars(select(DeliveryAttempt.worker).join(DeliveryMessage)
-                                        .where(DeliveryMessage.partner_id == fast_id))).all())
-    assert senders == {w.worker.name for w in workers}
-    assert (await _states(hub, slow_id))["SENDING"] == 3 and slow.in_flight == 3
+    assert slow.in_flight == 3
+    second = worker(**settings)
+    # More fast messages until the second worker has sent one of them: that claim came after
+    # the slow partner's older backlog in turn order, so it could have taken slow messages.
+    sent = len(FAST)
+    while second.worker.name not in await _senders(hub, fast_id):
+        assert sent < 20 * len(FAST), "the second worker never claimed"
+        await _refer(hub, flow, FAST)
+        sent += len(FAST)
+        await wait_for(_all(hub, fast_id, DeliveryState.DELIVERED, sent))
+    # Together the two workers hold exactly the cap; the rest of the slow backlog waits.
+    assert await _states(hub, slow_id) == {"SENDING": 3, "QUEUED": len(SLOW) - 3}
+    assert slow.in_flight == 3
 
     slow.release()
     await wait_for(_all(hub, slow_id, DeliveryState.DELIVERED, len(SLOW)))
-    for w in workers:
-        await w.stop()
+    await first.stop()
+    await second.stop()
     assert slow.max_in_flight == 3
     assert sorted(slow.ids()) == sorted(m.id for m in await _messages(hub, slow_id))
+
+
+async def _senders(hub: Hub, partner_id: str) -> set[str]:
+    async with hub.sessions() as s:
+        return set((await s.scalars(select(DeliveryAttempt.worker).join(DeliveryMessage)
+                                    .where(DeliveryMessage.partner_id == partner_id))).all())
 
 
 async def test_claims_racing_each_other_take_the_cap_together_not_each(hub, flow, register, slow):
