@@ -1,7 +1,7 @@
 """delivery fairness: per-endpoint indexes for claiming across partners with an in-flight cap
 
-Revision ID: 0006_delivery_endpoint_fairness
-Revises: 0005_pending_household_moves
+Revision ID: 0008_delivery_endpoint_fairness
+Revises: 0007_referral_escalation
 
 Claiming used to take the oldest due messages of the whole outbox, so one slow partner
 with a backlog held every slot of every worker (issue 11, item 9). A claim now takes, for
@@ -20,8 +20,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_delivery_endpoint_fairness"
-down_revision = "0005_pending_household_moves"
+revision = "0008_delivery_endpoint_fairness"
+down_revision = "0007_referral_escalation"
 branch_labels = None
 depends_on = None
 
