@@ -44,7 +44,7 @@ class Claimed:
     lease_token: str
 
 
-# PostgreSQL: the function made by migration 0008_delivery_endpoint_fairness (the statement in
+# PostgreSQL: the function made by migration 0009_delivery_endpoint_fairness (the statement in
 # full is there). It takes the claim lock, then picks in a statement of its own: every
 # partner's front, at most min(room, batch) each, in turns; it locks only the rows finally
 # taken (SKIP LOCKED: a row another transaction holds is left for a later claim) and repeats

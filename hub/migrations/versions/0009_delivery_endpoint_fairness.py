@@ -1,7 +1,7 @@
 """delivery fairness: per-endpoint indexes for claiming across partners with an in-flight cap
 
-Revision ID: 0008_delivery_endpoint_fairness
-Revises: 0007_referral_escalation
+Revision ID: 0009_delivery_endpoint_fairness
+Revises: 0008_statistics_rollups
 
 Claiming used to take the oldest due messages of the whole outbox, so one slow partner
 with a backlog held every slot of every worker (issue 11, item 9). A claim now takes, for
@@ -20,8 +20,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_delivery_endpoint_fairness"
-down_revision = "0007_referral_escalation"
+revision = "0009_delivery_endpoint_fairness"
+down_revision = "0008_statistics_rollups"
 branch_labels = None
 depends_on = None
 
