@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
@@ -17,13 +18,27 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+class SharedLoader(DataLoader[K, V]):
+    """A DataLoader whose shared results survive the cancellation of one waiter.
+
+    When a non-null field fails, graphql-core cancels the other fields of its object. A
+    cancelled resolver cancels the future it awaits; with a plain DataLoader that is the one
+    future every resolver asking for the same key shares, and they would all raise
+    CancelledError out of the request instead of getting their value. Each waiter gets its own
+    shield of the shared future instead.
+    """
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
+
+
 def keyed(fetch: Callable[[Sequence[K]], Awaitable[dict[K, V]]], default: Callable[[], V]) -> DataLoader[K, V]:
     # Results are matched to keys by id, never by position.
     async def load(keys: list[K]) -> list[V]:
         found = await fetch(list(dict.fromkeys(keys)))
         return [found.get(k, default()) for k in keys]
 
-    return DataLoader(load_fn=load)
+    return SharedLoader(load_fn=load)
 
 
 class Loaders:
@@ -38,7 +53,7 @@ class Loaders:
         self.subjects: DataLoader[str, list[Person]] = keyed(reader.subjects, list)
         self.sectors: DataLoader[str, list[Sector]] = keyed(reader.sectors, list)
         # keyed by (case id, first, after): one statement per page shape, whatever the number of cases
-        self.events: DataLoader[tuple[str, int, int | None], list[CaseEvent]] = DataLoader(
+        self.events: DataLoader[tuple[str, int, int | None], list[CaseEvent]] = SharedLoader(
             load_fn=lambda keys: _event_pages(reader, keys))
         self.duplicates: DataLoader[str, list[Case]] = keyed(
             lambda ids: reader.possible_duplicates(actor, ids), list)

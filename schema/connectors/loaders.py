@@ -15,6 +15,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from connectors.sdk import ConnectorRecord, ConnectorRuntime
+from schema.loaders import SharedLoader
 
 
 class ConnectorLoaders:
@@ -34,6 +35,6 @@ class ConnectorLoaders:
             # `batch_load` answers the ConnectorUnavailable value for every key of a failed
             # batch; DataLoader raises it at each key's `load`, so each field fails alone.
             runtime = self._runtimes[connector]
-            loader = self._loaders[connector] = DataLoader(
+            loader = self._loaders[connector] = SharedLoader(
                 load_fn=functools.partial(runtime.batch_load, deadline=self._started + runtime.settings.timeout))
         return loader.load(key)

@@ -40,7 +40,8 @@ async def screening_of(info: Info[Context, None], household_id: str) -> Screenin
     memo = info.context.connector_loaders.screenings
     if household_id not in memo:
         memo[household_id] = asyncio.ensure_future(_screen(info.context, household_id, personal=sees_pii(info)))
-    screened: _Screened | None = await memo[household_id]
+    # shielded: a cancelled field must not cancel the evaluation the other field shares
+    screened: _Screened | None = await asyncio.shield(memo[household_id])
     if screened is None:
         return None
     for kind, number in screened.personal_reads:
