@@ -24,8 +24,8 @@ from graphql import build_schema as parse_sdl
 from auth.roles import Role
 from hub.settings import Settings
 from tests.security.sweep.fixture import full_schema, served_schema, sweep_world
-from tests.security.sweep.operations import (CannotBuild, Operation, kinds_in, operations, render, root_fields,
-                                             variants)
+from tests.security.sweep.operations import (CannotBuild, Operation, kinds_in, operations, readable_by, render,
+                                             root_fields, variants)
 from tests.security.sweep.runner import Sweeper, secret_kinds
 from tests.security.sweep.world import ATTACKERS, VICTIM_DISTRICT, Caller, World
 
@@ -62,11 +62,13 @@ async def _reads(world: World, caller: Caller, victim: dict[str, list[Any]],
                  ops: list[Operation]) -> dict[tuple[str, int], Any]:
     """The answers to every read whose arguments exist before the victim has records."""
     answers = {}
+    readable = readable_by(await caller.actor())
     for op in ops:
         if op.kind == "query":
             for i in range(variants(op, victim)):
                 sent: dict[str, str] = {}
-                answers[(op.label, i)] = await caller.post(op.document, render(op.arguments, victim, i, sent))
+                answers[(op.label, i)] = await caller.post(op.document(readable),
+                                                           render(op.arguments, victim, i, sent))
     return answers
 
 

@@ -60,6 +60,14 @@ def internal_errors(answer: Any) -> list[Any]:
     return [e for e in errors if (e.get("extensions") or {}).get("code") == "INTERNAL"]
 
 
+def nested_errors(answer: Any) -> list[Any]:
+    """Errors of a field inside the answer, which null their parent object (not errors of the
+    operation itself, nor of one item of its list)."""
+    errors = answer.get("errors") or [] if isinstance(answer, dict) else []
+    return [(e["path"], (e.get("extensions") or {}).get("code")) for e in errors
+            if len(e.get("path") or ()) > 1 and isinstance(e["path"][-1], str)]
+
+
 def _decoded(value: str) -> str:
     if len(value) < 12 or not re.fullmatch(r"[A-Za-z0-9_\-=+/]+", value):
         return ""

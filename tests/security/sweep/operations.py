@@ -9,8 +9,10 @@ is swept only once someone has said what it points at, never silently skipped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from graphql import (GraphQLEnumType, GraphQLField, GraphQLInputObjectType, GraphQLList, GraphQLNonNull,
@@ -66,17 +68,29 @@ IDENTIFIER_SCALARS = {"String", "ID", "Int", "Float", "_Any"}
 MAX_DEPTH = 6
 
 
+Readable = Callable[[GraphQLField], bool]
+
+
+def everything(_: GraphQLField) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Operation:
     kind: str  # query, mutation, subscription
     name: str
-    document: str
+    field: GraphQLField
     arguments: dict[str, Any]  # a template: Ref values are filled per world and variant
     bare: bool = False  # every argument left out
 
     @property
     def label(self) -> str:
         return f"{self.kind} {self.name}{' (no arguments)' if self.bare else ''}"
+
+    def document(self, readable: Readable = everything) -> str:
+        """The operation selecting every field of its answer that ``readable`` lets through."""
+        types = {a: self.field.args[a].type for a in self.arguments}
+        return document(self.kind, self.name, types, selection(self.field.type, readable))
 
 
 def root_fields(schema: GraphQLSchema) -> list[tuple[str, str, GraphQLField]]:
@@ -93,10 +107,9 @@ def operations(schema: GraphQLSchema) -> list[Operation]:
         entity = entity_of(f)
         args = {a: _value(f"{kind} {name}({a})", a, arg.type, entity, keys) for a, arg in f.args.items()}
         args = {a: v for a, v in args.items() if v is not OMIT}
-        sel = selection(f.type)
-        found.append(Operation(kind, name, document(kind, name, {a: f.args[a].type for a in args}, sel), args))
+        found.append(Operation(kind, name, f, args))
         if f.args and not any(is_required_argument(a) for a in f.args.values()):
-            found.append(Operation(kind, name, document(kind, name, {}, sel), {}, bare=True))
+            found.append(Operation(kind, name, f, {}, bare=True))
     return found
 
 
@@ -156,22 +169,23 @@ def _value(where: str, name: str, type_: Any, entity: str | None, keys: list[tup
     return [rule] if is_list and rule is not OMIT else rule
 
 
-def selection(type_: Any, depth: int = 0, path: frozenset[str] = frozenset()) -> str:
+def selection(type_: Any, readable: Readable = everything, depth: int = 0, path: frozenset[str] = frozenset()) -> str:
     """Every field the type shows that needs no argument, each object type once per path."""
     named = get_named_type(type_)
     if is_leaf_type(named):
         return ""
     if isinstance(named, GraphQLUnionType):
-        return "__typename " + " ".join(f"... on {m.name} {{ {selection(m, depth, path)} }}" for m in named.types)
+        return "__typename " + " ".join(f"... on {m.name} {{ {selection(m, readable, depth, path)} }}"
+                                        for m in named.types)
     path = path | {named.name}
     parts = []
     for name, f in named.fields.items():
-        if any(is_required_argument(a) for a in f.args.values()):
+        if any(is_required_argument(a) for a in f.args.values()) or not readable(f):
             continue
         inner = get_named_type(f.type)
         if is_leaf_type(inner):
             parts.append(name)
-        elif inner.name not in path and depth < MAX_DEPTH and (sub := selection(inner, depth + 1, path)):
+        elif inner.name not in path and depth < MAX_DEPTH and (sub := selection(inner, readable, depth + 1, path)):
             parts.append(f"{name} {{ {sub} }}")
     return " ".join(parts) or "__typename"
 
@@ -220,3 +234,26 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return [value] if isinstance(value, str) else []
+
+
+def readable_by(actor: Any) -> Readable:
+    """Fields whose permission classes let ``actor`` through (judged without a parent object).
+
+    A refused non-null field would null its whole parent, and with it everything else the
+    answer could have shown: the sweep leaves out what the caller is refused anyway, and what
+    a permission judges by the parent object (a partner's configuration), so the rest stays
+    visible. Those refusals are proved by their own tests.
+    """
+    info = SimpleNamespace(context=SimpleNamespace(actor=actor))
+
+    def readable(f: GraphQLField) -> bool:
+        definition = (f.extensions or {}).get("strawberry-definition")
+        for permission in getattr(definition, "permission_classes", ()):
+            try:
+                if not permission().has_permission(None, info):
+                    return False
+            except Exception:  # noqa: BLE001 - it judges the parent object: the caller may be refused
+                return False
+        return True
+
+    return readable

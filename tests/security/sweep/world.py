@@ -17,7 +17,9 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
+from auth.principal import Actor
 from auth.roles import Role
+from auth.verifier import TokenVerifier
 from hub.container import Hub
 from hub.delivery.models import DeliveryMessage, DeliveryState
 from hub.people.models import Household, Person
@@ -62,8 +64,12 @@ SECRET_KINDS = ("case_id", "case_number", "referral_id", "partner_id", "kk", "ni
 class Caller:
     """One token against the served app; answers are (HTTP status, JSON body)."""
 
-    def __init__(self, client: httpx.AsyncClient, token: str) -> None:
-        self.client, self.token = client, token
+    def __init__(self, client: httpx.AsyncClient, token: str, verifier: TokenVerifier) -> None:
+        self.client, self.token, self._verifier = client, token, verifier
+
+    async def actor(self) -> Actor:
+        """The caller as the hub sees it (the hub's own verifier reads the token)."""
+        return await self._verifier.verify(self.token)
 
     async def post(self, query: str, variables: dict[str, Any]) -> tuple[int, Any]:
         response = await self.client.post("/graphql", json={"query": query, "variables": variables},
@@ -107,7 +113,7 @@ class World:
                partner: str | None = None) -> Caller:
         token = self.hub.issuer.issue(subject=sub or f"{role.value.lower()}-{area or partner or 'all'}", role=role,
                                       area=area, partner_id=self.partner_ids.get(partner or ""))
-        return Caller(self.client, token)
+        return Caller(self.client, token, self.hub.verifier)
 
     def worlds(self, name: str) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
         """The victim's values and their twins as this attacker uses them: an intake is tried in
