@@ -140,6 +140,8 @@ def entity_keys(schema: GraphQLSchema) -> list[tuple[str, str]]:
 def _value(where: str, name: str, type_: Any, entity: str | None, keys: list[tuple[str, str]]) -> Any:
     named = get_named_type(type_)
     is_list = isinstance(type_.of_type if isinstance(type_, GraphQLNonNull) else type_, GraphQLList)
+    if isinstance(NAMED.get(name), Whole) and name != "representations":
+        return NAMED[name].value  # a whole value made for the purpose (an intake's members)
     if isinstance(named, GraphQLInputObjectType):
         obj = {n: _value(f"{where}.{n}", n, fld.type, entity, keys) for n, fld in named.fields.items()}
         obj = {n: v for n, v in obj.items() if v is not OMIT}
