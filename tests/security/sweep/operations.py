@@ -51,7 +51,7 @@ NAMED: dict[str, Any] = {
     "text": Ref("complaint_words"), "villageCode": Ref("village"), "areaCode": Ref("area"),
     "parentCode": Ref("area"), "programmeCode": Ref("programme_code"), "code": Ref("programme_code"),
     "representations": Whole(Ref("representations")),
-    "first": 50, "after": OMIT,
+    "first": 50, "after": OMIT, "acknowledgeDays": 7, "completionDays": 30,
     "note": TEXT, "reason": TEXT, "complaint": TEXT, "address": "Jl. Sapu No. 1", "name": "Sapu",
     "outcome": TEXT, "partnerReference": "SAPU-1", "rt": "001", "rw": "002",
     "webhookUrl": "https://dinas.example/webhooks/sapu",
