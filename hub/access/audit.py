@@ -17,6 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from auth.principal import Actor
 from hub.access.models import AuditRecord
 from hub.db.base import utcnow
+from hub.db.grouping import first_per_key
+from hub.people.models import Household, Person
+from hub.people.queries import HOUSEHOLD_PREFERENCE, PERSON_PREFERENCE, household_visible
 
 MAX_AUDIT_PAGE = 200
 
@@ -69,17 +72,25 @@ class AuditLog:
                      request_id: str | None) -> int:
         """Append one record per distinct read, in one transaction; returns how many."""
         at = utcnow()
-        rows = [{"at": at, "actor": actor.subject[:200], "actor_role": actor.role.value, "client_id": actor.client_id,
-                 "subject_kind": r.kind.value, "subject_number": r.number, "operation": r.operation[:200],
-                 "client_ip": client_ip, "request_id": request_id} for r in dict.fromkeys(reads)]
-        if rows:
-            async with self._sessions.begin() as session:
-                await session.execute(insert(AuditRecord), rows)  # one executemany, not a statement per row
+        distinct = list(dict.fromkeys(reads))
+        if not distinct:
+            return 0
+        async with self._sessions.begin() as session:
+            areas = await subject_areas(session, actor, distinct)
+            rows = [{"at": at, "actor": actor.subject[:200], "actor_role": actor.role.value,
+                     "client_id": actor.client_id, "subject_kind": r.kind.value, "subject_number": r.number,
+                     "operation": r.operation[:200], "client_ip": client_ip, "request_id": request_id,
+                     "subject_area": areas.get((r.kind, r.number))} for r in distinct]
+            await session.execute(insert(AuditRecord), rows)  # one executemany, not a statement per row
         return len(rows)
 
-    async def page(self, first: int, after: int | None = None, number: str | None = None) -> AuditPage:
-        """Newest first; ``after`` is the id of the last entry of the previous page."""
+    async def page(self, first: int, after: int | None = None, number: str | None = None,
+                   area: str | None = None) -> AuditPage:
+        """Newest first; ``after`` is the id of the last entry of the previous page; ``area``
+        (an auditor's) keeps the reads of households and people of that area only."""
         stmt = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(first + 1)
+        if area is not None:
+            stmt = stmt.where(AuditRecord.subject_area.startswith(area))
         if after is not None:
             stmt = stmt.where(AuditRecord.id < after)
         if number is not None:
@@ -87,3 +98,23 @@ class AuditLog:
         async with self._sessions() as session:
             rows = (await session.scalars(stmt)).all()
         return AuditPage(entries=[AuditEntry.from_row(r) for r in rows[:first]], has_next=len(rows) > first)
+
+
+async def subject_areas(session: AsyncSession, actor: Actor, reads: list[PiiRead]) -> dict[tuple[SubjectKind, str], str]:
+    """The village of each number's household as ``actor`` sees it (the row its read showed:
+    the same area rule and preference as the readers); none for a reader without an area rule."""
+    niks = {r.number for r in reads if r.kind is SubjectKind.NIK}
+    kks = {r.number for r in reads if r.kind is SubjectKind.KK}
+    found: dict[tuple[SubjectKind, str], str] = {}
+    if niks:
+        rows = (await session.execute(
+            select(Person.nik, Household.village_code).join(Household, Household.id == Person.household_id)
+            .where(Person.nik.in_(niks), household_visible(actor)).order_by(*PERSON_PREFERENCE))).all()
+        found |= {(SubjectKind.NIK, nik): row.village_code for nik, row in first_per_key(rows, lambda r: r.nik).items()}
+    if kks:
+        rows = (await session.execute(
+            select(Household.kk_number, Household.village_code)
+            .where(Household.kk_number.in_(kks), household_visible(actor)).order_by(*HOUSEHOLD_PREFERENCE))).all()
+        found |= {(SubjectKind.KK, kk): row.village_code
+                  for kk, row in first_per_key(rows, lambda r: r.kk_number).items()}
+    return found

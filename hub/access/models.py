@@ -48,5 +48,9 @@ class AuditRecord(Base):
     operation: Mapped[str] = mapped_column(String(200))
     client_ip: Mapped[str | None] = mapped_column(String(45))
     request_id: Mapped[str | None] = mapped_column(String(64))
+    # the village of the household whose number was read, as the reader saw it (None: a reader
+    # bound to no area, e.g. a partner); an AUDITOR bound to an area lists its own area's rows
+    subject_area: Mapped[str | None] = mapped_column(String(10))
 
-    __table_args__ = (Index("ix_audit_log_subject", "subject_number", "id"),)
+    __table_args__ = (Index("ix_audit_log_subject", "subject_number", "id"),
+                      Index("ix_audit_log_area", "subject_area", "id"))

@@ -76,7 +76,8 @@ class AuditConnection:
 @strawberry.type
 class AuditQueries:
     @strawberry.field(permission_classes=[requires(Scope.AUDIT_READ)],
-                      description="reads of unmasked PII, newest first; nik narrows to one NIK or KK number")
+                      description="reads of unmasked PII, newest first (an auditor bound to an area: reads of "
+                                  "its households and people); nik narrows to one NIK or KK number")
     async def audit_log(self, info: Info[Context, None], first: int = 50, after: str | None = None,
                         nik: str | None = None) -> AuditConnection:
         if not 0 <= first <= MAX_AUDIT_PAGE:
@@ -87,7 +88,8 @@ class AuditQueries:
         number = nik.strip() if nik is not None else None
         if number is not None and (len(number) != 16 or not number.isdigit()):
             raise InvalidAuditArgument("nik must be 16 digits", field=["nik"])
-        page = await info.context.hub.audit.page(first, after_id, number)
+        # an auditor bound to an area reads its own area's trail (the area rule, as for cases)
+        page = await info.context.hub.audit.page(first, after_id, number, area=info.context.actor.area)
         edges = [AuditEdge(cursor=_cursor(e.id), node=AuditEntry.from_data(e)) for e in page.entries]
         return AuditConnection(edges=edges, page_info=PageInfo(
             has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None))
