@@ -78,10 +78,12 @@ async def sweep(settings: Settings, migrated: str) -> AsyncIterator[Sweep]:
     async with sweep_world(settings) as (world, _app):
         before_ops = [op for op in ops if op.kind == "query" and _known_before(op)]
         before = {}
-        for name in ATTACKERS:
-            before[name] = await _reads(world, world.attacker(name), world.worlds(name)[0], before_ops)
+        # insiders first: their clear reads (audit rows about the other areas) are part of the
+        # world the attackers then look at
         for name in INSIDERS:
             before[name] = await _reads(world, _insider(world, name), world.victim, before_ops)
+        for name in ATTACKERS:
+            before[name] = await _reads(world, world.attacker(name), world.worlds(name)[0], before_ops)
         await world.seed_victim()
         yield Sweep(world, ops, before)
 

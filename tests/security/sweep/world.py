@@ -53,6 +53,7 @@ ATTACKERS: dict[str, Attacker] = {
     "FRONT_OFFICE of another regency": Attacker(Role.FRONT_OFFICE, "3276"),
     "BACK_OFFICE of another regency": Attacker(Role.BACK_OFFICE, "3276"),
     "PARTNER of another partner": Attacker(Role.PARTNER, None, partner=True),
+    "AUDITOR of another district": Attacker(Role.AUDITOR, "327502"),
 }
 
 # Kinds of value an argument can point at. Secret kinds have a never-seen twin; public ones
