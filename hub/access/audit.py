@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auth.principal import Actor
@@ -19,7 +19,7 @@ from hub.access.models import AuditRecord
 from hub.db.base import utcnow
 from hub.db.grouping import first_per_key
 from hub.people.models import Household, Person
-from hub.people.queries import HOUSEHOLD_PREFERENCE, PERSON_PREFERENCE, household_visible
+from hub.people.queries import household_visible
 
 MAX_AUDIT_PAGE = 200
 
@@ -102,19 +102,19 @@ class AuditLog:
 
 async def subject_areas(session: AsyncSession, actor: Actor, reads: list[PiiRead]) -> dict[tuple[SubjectKind, str], str]:
     """The village of each number's household as ``actor`` sees it (the row its read showed:
-    the same area rule and preference as the readers); none for a reader without an area rule."""
-    niks = {r.number for r in reads if r.kind is SubjectKind.NIK}
-    kks = {r.number for r in reads if r.kind is SubjectKind.KK}
-    found: dict[tuple[SubjectKind, str], str] = {}
-    if niks:
-        rows = (await session.execute(
-            select(Person.nik, Household.village_code).join(Household, Household.id == Person.household_id)
-            .where(Person.nik.in_(niks), household_visible(actor)).order_by(*PERSON_PREFERENCE))).all()
-        found |= {(SubjectKind.NIK, nik): row.village_code for nik, row in first_per_key(rows, lambda r: r.nik).items()}
-    if kks:
-        rows = (await session.execute(
-            select(Household.kk_number, Household.village_code)
-            .where(Household.kk_number.in_(kks), household_visible(actor)).order_by(*HOUSEHOLD_PREFERENCE))).all()
-        found |= {(SubjectKind.KK, kk): row.village_code
-                  for kk, row in first_per_key(rows, lambda r: r.kk_number).items()}
-    return found
+    the same area rule and preference as the readers), in one statement; none for a reader
+    without an area rule (a partner)."""
+    niks = sorted({r.number for r in reads if r.kind is SubjectKind.NIK})
+    kks = sorted({r.number for r in reads if r.kind is SubjectKind.KK})
+    person_rows = (select(literal(SubjectKind.NIK.value).label("kind"), Person.nik.label("number"),
+                          Household.village_code, Person.pending_move, Person.created_at, Person.id)
+                   .join(Household, Household.id == Person.household_id)
+                   .where(Person.nik.in_(niks), household_visible(actor)))
+    household_rows = (select(literal(SubjectKind.KK.value).label("kind"), Household.kk_number.label("number"),
+                             Household.village_code, Household.pending_move, Household.created_at, Household.id)
+                      .where(Household.kk_number.in_(kks), household_visible(actor)))
+    rows = (await session.execute(union_all(person_rows, household_rows))).all()
+    # the readers' preference (HOUSEHOLD_PREFERENCE, PERSON_PREFERENCE): registered rows first, oldest first
+    preferred = first_per_key(sorted(rows, key=lambda r: (r.pending_move, r.created_at, r.id)),
+                              lambda r: (SubjectKind(r.kind), r.number))
+    return {key: row.village_code for key, row in preferred.items()}

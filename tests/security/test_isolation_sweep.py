@@ -26,7 +26,7 @@ from hub.settings import Settings
 from tests.security.sweep.fixture import full_schema, served_schema, sweep_world
 from tests.security.sweep.operations import (CannotBuild, Operation, kinds_in, operations, readable_by, render,
                                              root_fields, variants)
-from tests.security.sweep.runner import Sweeper, secret_kinds
+from tests.security.sweep.runner import Sweeper
 from tests.security.sweep.world import ATTACKERS, VICTIM_DISTRICT, Caller, World
 
 # Kinds of value that exist before the victim's area has any record (their ids come later).
