@@ -1,7 +1,7 @@
 """audit rows name the area of the record read, so an auditor bound to an area sees its own
 
-Revision ID: 0006_audit_subject_area
-Revises: 0005_pending_household_moves
+Revision ID: 0010_audit_subject_area
+Revises: 0009_delivery_endpoint_fairness
 
 An AUDITOR token may carry an area (its district's inspectorate); its `auditLog` then lists
 the reads of people and households of that area only (issue 11, the isolation sweep). Rows
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_audit_subject_area"
-down_revision = "0005_pending_household_moves"
+revision = "0010_audit_subject_area"
+down_revision = "0009_delivery_endpoint_fairness"
 branch_labels = None
 depends_on = None
 
