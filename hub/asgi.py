@@ -15,7 +15,10 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from cross_web import HTTPException
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from auth.principal import Actor
@@ -48,6 +51,10 @@ from schema.extensions.limits import QueryLimits
 NOBODY = Actor(subject="", role=Role.PARTNER, scopes=frozenset(), area=None, partner_id="")
 
 
+SUBSCRIPTIONS_OVER_HTTP = ("subscriptions are served over a WebSocket at /graphql (subprotocol "
+                           "graphql-transport-ws), not over HTTP")
+
+
 class HubGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = HubTransportWS
 
@@ -74,7 +81,14 @@ class HubGraphQL(GraphQL[Context, None]):
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         # GraphQL over HTTP: the media type and status `shape_result` chose for this request
-        return finish_response(request.scope, await super().run(request, context, root_value))
+        try:
+            return finish_response(request.scope, await super().run(request, context, root_value))
+        except HTTPException as refused:
+            cause = refused.__cause__
+            if isinstance(cause, InvalidOperationTypeError) and cause.operation_type is OperationType.SUBSCRIPTION:
+                return JSONResponse({"errors": [{"message": SUBSCRIPTIONS_OVER_HTTP,
+                                                 "extensions": {"code": "INVALID_INPUT"}}]}, status_code=400)
+            raise
 
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.scope.get("state", {})

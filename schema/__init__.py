@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, ParserCache, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
@@ -57,6 +58,15 @@ class HubSchema(strawberry.federation.Schema):
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
         extra = self._connector_fields.get(type_definition.name)
         return [*type_definition.fields, *extra] if extra else type_definition.fields
+
+    async def execute(self, *args: Any, allowed_operation_types: Iterable[OperationType] | None = None,
+                      **kwargs: Any) -> Any:
+        # `execute` gives one result per request: the HTTP views call it, the socket streams
+        # through `stream`. A subscription here would run its generator as a plain field (an
+        # INTERNAL error and a traceback in the log), so it is refused as an operation type,
+        # which the HTTP view answers with a 400 naming it.
+        allowed = set(allowed_operation_types or (OperationType.QUERY, OperationType.MUTATION))
+        return await super().execute(*args, allowed_operation_types=allowed - {OperationType.SUBSCRIPTION}, **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Expected errors (FORBIDDEN, NOT_FOUND, bad input) are answers, not incidents; the
