@@ -28,7 +28,10 @@ CURSOR_KEYS = {"cursor", "endCursor"}
 DROPPED_KEYS = {"requestId", "request_id"}
 # Tables whose existing rows a well-behaved write in one's own area updates (a counter): they
 # are compared between the two worlds instead of required unchanged.
-COUNTERS = {"case_number_sequences"}
+# `statistics_rollup` holds sums per village and day, derived from the per-case facts
+# (`statistics_case_facts` & co., keyed by case and checked like any row): one's own intake adds
+# to one's own village's sums.
+COUNTERS = {"case_number_sequences", "statistics_rollup"}
 UNTOUCHED = {"areas", "alembic_version"}
 
 
@@ -157,7 +160,8 @@ async def restore(engine: AsyncEngine, before: Rows, after: Rows) -> None:
         for name in COUNTERS:
             for key, row in before[name].items():
                 if after[name].get(key) != row:
-                    values = dict(zip([c.name for c in tables[name].columns], row, strict=True))
+                    # the key (raw values) selects the row; the counts are plain numbers
+                    values = {c.name: v for c, v in zip(tables[name].columns, row, strict=True) if not c.primary_key}
                     await conn.execute(tables[name].update().where(_key(tables[name], key)).values(values))
 
 
