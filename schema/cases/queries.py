@@ -10,6 +10,7 @@ from schema.cases.inputs import CaseFilter
 from schema.cases.types import Case, CaseEdge, PageInfo
 from schema.errors import InvalidArgument, NotFound
 from schema.permissions import requires
+from schema.relations import prefetch
 
 from schema.context import Context
 
@@ -45,14 +46,18 @@ class CaseQueries:
         row = await info.context.hub.case_reader.get(info.context.actor, str(id))
         if row is None:
             raise NotFound("no case with this id in your area")
-        return Case.from_row(row)
+        case = Case.from_row(row)
+        await prefetch(info, [case], "Case")
+        return case
 
     @strawberry.field(permission_classes=[requires(Scope.CASE_READ)])
     async def case_by_number(self, info: Info[Context, None], number: str) -> Case | None:
         row = await info.context.hub.case_reader.by_number(info.context.actor, number)
         if row is None:
             raise NotFound("no case with this number in your area")
-        return Case.from_row(row)
+        case = Case.from_row(row)
+        await prefetch(info, [case], "Case")
+        return case
 
     @strawberry.field(permission_classes=[requires(Scope.CASE_READ)],
                       description="cases in your area, newest first")
@@ -66,6 +71,7 @@ class CaseQueries:
         data = to_filter(filter)
         page = await info.context.hub.case_reader.page(info.context.actor, data, first, cursor)
         edges = [CaseEdge(cursor=encode_cursor(c), node=Case.from_row(c)) for c in page.cases]
+        await prefetch(info, [edge.node for edge in edges], "Case", ("edges", "node"))
         return CaseConnection(edges=edges, filter=data,
                               page_info=PageInfo(has_next_page=page.has_next,
                                                  end_cursor=edges[-1].cursor if edges else None))

@@ -17,7 +17,8 @@ from schema.cases.actions import CaseAction, actions_for
 from schema.enums import CaseStatus, Channel, Priority, Sector
 from schema.errors import Forbidden, InvalidArgument, UserError
 from schema.permissions import requires
-from schema.people.types import Household, Person
+from schema.people.types import HOUSEHOLD, SUBJECTS, Household, Person
+from schema.relations import Relation
 from schema.screening.resolve import screening_of
 from schema.screening.types import NotEvaluatedRule, SuggestedReferral
 
@@ -25,6 +26,9 @@ from schema.context import Context
 
 if TYPE_CHECKING:
     from schema.referrals.types import Referral
+
+
+SECTORS = Relation.batched(lambda ctx: ctx.loaders.sectors, lambda case: str(case.id), list)
 
 
 @strawberry.type(description="One entry of a case's append-only timeline")
@@ -73,23 +77,22 @@ class Case:
     village_code: strawberry.Private[str]
     household_id: strawberry.Private[str]
 
-    @strawberry.field
-    async def sectors(self, info: Info[Context, None]) -> list[Sector]:
-        return await info.context.loaders.sectors.load(str(self.id))
+    @strawberry.field(metadata=SECTORS.metadata)
+    def sectors(self, info: Info[Context, None]) -> list[Sector]:
+        return SECTORS.resolve(self, info)
 
     @strawberry.field
     def village(self, info: Info[Context, None]) -> Area | None:
         area = info.context.hub.areas.get(self.village_code)
         return Area.from_info(area) if area else None
 
-    @strawberry.field
-    async def household(self, info: Info[Context, None]) -> Household | None:
-        row = await info.context.loaders.household.load(self.household_id)
-        return Household.from_row(row) if row else None
+    @strawberry.field(metadata=HOUSEHOLD.metadata)
+    def household(self, info: Info[Context, None]) -> Household | None:
+        return HOUSEHOLD.resolve(self, info)
 
-    @strawberry.field(description="the household members the complaint is about")
-    async def subjects(self, info: Info[Context, None]) -> list[Person]:
-        return [Person.from_row(p) for p in await info.context.loaders.subjects.load(str(self.id))]
+    @strawberry.field(description="the household members the complaint is about", metadata=SUBJECTS.metadata)
+    def subjects(self, info: Info[Context, None]) -> list[Person]:
+        return SUBJECTS.resolve(self, info)
 
     @strawberry.field(description="the timeline, oldest first, in pages: at most `first` (up to "
                                   f"{MAX_EVENTS_PAGE}) entries after the entry whose `cursor` is `after`")

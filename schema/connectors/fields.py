@@ -12,6 +12,7 @@ connector's `personal_data`) needs pii:read, else ``FORBIDDEN`` without an upstr
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +26,7 @@ from hub.access.audit import SubjectKind
 from schema.access.pii import note_clear_read, sees_pii
 from schema.errors import ConnectorUnavailable, Forbidden
 from schema.extensions.limits import cost
+from schema.relations import Relation
 
 # A connector field calls a sector system: weigh it in the query cost limit.
 CONNECTOR_FIELD_COST = 5
@@ -35,24 +37,31 @@ def connector_field(cls: type[Connector[ConnectorSettings]]) -> StrawberryField:
     person = cls.extends is Entity.PERSON
     kind = SubjectKind.NIK if person else SubjectKind.KK
 
-    async def resolve(root: Any, info: Info) -> Any:
-        ctx = info.context
-        if personal and not sees_pii(info):
-            raise Forbidden(f"{field_name} carries personal data: it needs the pii:read scope", connector=name)
-        key = root.raw_nik if person else root.raw_kk
+    def key(root: Any) -> str:
+        return root.raw_nik if person else root.raw_kk
+
+    def finish(root: Any, info: Info, loaded: asyncio.Future[Any]) -> Any:
         try:
-            record = await ctx.connector_loaders.load(name, key)
+            record = loaded.result()
         except Unavailable as exc:
             raise ConnectorUnavailable(exc.connector_name, exc.reason) from None
         if personal and record is not None:
-            note_clear_read(info, kind, key)
+            note_clear_read(info, kind, key(root))
         return record
+
+    relation = Relation(lambda ctx: ctx.connector_loaders.loader(name), key, finish,
+                        allowed=sees_pii if personal else None)
+
+    def resolve(root: Any, info: Info) -> Any:
+        if personal and not sees_pii(info):
+            raise Forbidden(f"{field_name} carries personal data: it needs the pii:read scope", connector=name)
+        return relation.resolve(root, info)
 
     description = f"{cls.description or name} - from the `{name}` connector; null when not found there"
     if personal:
         description += "; needs pii:read"
     field = strawberry.field(resolver=resolve, name=field_name, graphql_type=cls.record_type | None,
-                             description=description, metadata=cost(CONNECTOR_FIELD_COST))
+                             description=description, metadata={**cost(CONNECTOR_FIELD_COST), **relation.metadata})
     field.python_name = f"connector_{name}"
     return field
 

@@ -30,6 +30,9 @@ class ConnectorLoaders:
 
     def load(self, connector: str, key: str) -> Awaitable[ConnectorRecord | None]:
         """The record for `key` (None: not found); raises `connectors.sdk.ConnectorUnavailable`."""
+        return self.loader(connector).load(key)
+
+    def loader(self, connector: str) -> DataLoader[str, ConnectorRecord | None]:
         loader = self._loaders.get(connector)
         if loader is None:
             # `batch_load` answers the ConnectorUnavailable value for every key of a failed
@@ -37,4 +40,4 @@ class ConnectorLoaders:
             runtime = self._runtimes[connector]
             loader = self._loaders[connector] = SharedLoader(
                 load_fn=functools.partial(runtime.batch_load, deadline=self._started + runtime.settings.timeout))
-        return loader.load(key)
+        return loader

@@ -13,6 +13,7 @@ from schema.access.pii import sees_pii, shown
 from schema.areas.types import Area
 from schema.enums import Relationship, Sex
 from schema.errors import Forbidden
+from schema.relations import Relation
 
 from schema.context import Context
 
@@ -20,6 +21,15 @@ from schema.context import Context
 def require_pii(info: Info[Context, None]) -> None:
     if not info.context.sees_pii:
         raise Forbidden("looking people up by NIK or KK number needs the pii:read scope")
+
+
+# A case's or a person's household, a household's members, a case's subjects: one batch per level.
+HOUSEHOLD = Relation.batched(lambda ctx: ctx.loaders.household, lambda owner: owner.household_id,
+                             lambda row: Household.from_row(row) if row else None, "Household")
+MEMBERS = Relation.batched(lambda ctx: ctx.loaders.members, lambda household: str(household.id),
+                           lambda rows: [Person.from_row(p) for p in rows], "Person")
+SUBJECTS = Relation.batched(lambda ctx: ctx.loaders.subjects, lambda case: str(case.id),
+                            lambda rows: [Person.from_row(p) for p in rows], "Person")
 
 
 @strawberry.federation.type(keys=["nik"], description="A household member (anggota keluarga), identified by NIK")
@@ -41,10 +51,9 @@ class Person:
     def nik(self, info: Info[Context, None]) -> str:
         return shown(self.raw_nik, info)
 
-    @strawberry.field
-    async def household(self, info: Info[Context, None]) -> Annotated[Household, strawberry.lazy("schema.people.types")] | None:
-        row = await info.context.loaders.household.load(self.household_id)
-        return Household.from_row(row) if row else None
+    @strawberry.field(metadata=HOUSEHOLD.metadata)
+    def household(self, info: Info[Context, None]) -> Annotated[Household, strawberry.lazy("schema.people.types")] | None:
+        return HOUSEHOLD.resolve(self, info)
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], nik: str) -> Person | None:
@@ -79,9 +88,9 @@ class Household:
         area = info.context.hub.areas.get(self.village_code)
         return Area.from_info(area) if area else None
 
-    @strawberry.field
-    async def members(self, info: Info[Context, None]) -> list[Person]:
-        return [Person.from_row(p) for p in await info.context.loaders.members.load(str(self.id))]
+    @strawberry.field(metadata=MEMBERS.metadata)
+    def members(self, info: Info[Context, None]) -> list[Person]:
+        return MEMBERS.resolve(self, info)
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], kkNumber: str) -> Household | None:  # noqa: N803

@@ -1,0 +1,142 @@
+"""Relations of the case graph: loaded in batches, resolved without a coroutine once loaded.
+
+The unified case graph of 50 cases resolves ~4,000 fields. An ``async`` resolver costs a
+coroutine, a DataLoader future and, because graphql-core gathers awaitable fields and list
+items as asyncio tasks, a task per field and per object holding one: for the peer query
+that was a third of the hub's CPU (docs/perf/README.md).
+
+So a field backed by a per-request loader is a `Relation`: `Relation.resolve` returns the
+value itself when the loader already holds it, and an awaitable (the usual DataLoader
+path, batched per tick) otherwise. `prefetch` makes the first case the common one: a list
+resolver (`cases`) calls it with the objects it returns; it walks the query's selection
+level by level and, for all objects of a level at once, loads each relation the selection
+asks for, through the same loaders and keys the resolvers use. It changes when data is
+loaded, never what is shown: every rule stays in the resolvers (a personal-data connector
+is not even loaded for a caller its resolver would refuse: `Relation.allowed`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+from strawberry.types.nodes import Selection, SelectedField
+
+RELATION = "slrt.relation"  # field metadata key: the Relation behind a field
+
+
+@dataclass(frozen=True, eq=False)
+class Relation:
+    """A field whose value a per-request batch loader holds, keyed by the parent object.
+
+    - ``loader``: the request's loader, from the context;
+    - ``key``: the parent's key in it;
+    - ``finish``: (parent, info, the loader's future, done) -> what the field returns; reads
+      the future's result, so a failed load fails the field (and only it);
+    - ``child_type``/``children``: for `prefetch`, the GraphQL type of the objects the field
+      returns and how to build them from a loaded value (None: a leaf, nothing to walk into);
+    - ``allowed``: whether the caller may have the field loaded at all (`prefetch` asks first).
+    """
+
+    loader: Callable[[Any], DataLoader[Any, Any]]
+    key: Callable[[Any], Any]
+    finish: Callable[[Any, Info, asyncio.Future[Any]], Any]
+    child_type: str | None = None
+    children: Callable[[Any], Iterable[Any]] | None = None
+    allowed: Callable[[Info], bool] | None = None
+
+    @classmethod
+    def batched(cls, loader: Callable[[Any], DataLoader[Any, Any]], key: Callable[[Any], Any],
+                build: Callable[[Any], Any], child_type: str | None = None) -> Relation:
+        """A relation whose field returns `build(loaded value)`: an object, None or a list;
+        with `child_type`, `prefetch` walks into what it builds."""
+        def children(value: Any) -> Iterable[Any]:
+            built = build(value)
+            return built if isinstance(built, list) else ([] if built is None else [built])
+
+        return cls(loader, key, loaded(build), child_type, children if child_type else None)
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """For ``strawberry.field(metadata=...)``: lets `prefetch` find this relation."""
+        return {RELATION: self}
+
+    def resolve(self, parent: Any, info: Info) -> Any:
+        """The field's value if its batch is loaded, else an awaitable of it (typed `Any`:
+        strawberry takes the GraphQL type from the resolver's annotation, graphql-core awaits
+        whatever is awaitable)."""
+        future: asyncio.Future[Any] = self.loader(info.context).load(self.key(parent))  # type: ignore[assignment]
+        if future.done():
+            return self.finish(parent, info, future)
+        return self._finish_later(parent, info, future)
+
+    async def _finish_later(self, parent: Any, info: Info, future: asyncio.Future[Any]) -> Any:
+        try:
+            await future
+        except Exception:  # noqa: BLE001, S110 - `finish` reads the failure from the future
+            pass
+        return self.finish(parent, info, future)
+
+
+def loaded(build: Callable[[Any], Any]) -> Callable[[Any, Info, asyncio.Future[Any]], Any]:
+    """A `Relation.finish` that builds the field's value from the loaded one."""
+    return lambda _parent, _info, future: build(future.result())
+
+
+async def prefetch(info: Info, objects: Sequence[Any], type_name: str, path: Sequence[str] = ()) -> None:
+    """Load, level by level, every relation the selection asks for below `objects`.
+
+    `objects` are what the current field returns (of GraphQL type `type_name`), found in its
+    selection under `path` (e.g. ``("edges", "node")`` for a connection's nodes).
+    """
+    selections = [s for field in info.selected_fields for s in field.selections]  # selected_fields: this field
+    for name in path:
+        selections = _collect(selections, None).get(name, [])
+    await _level(info, objects, type_name, selections)
+
+
+async def _level(info: Info, objects: Sequence[Any], type_name: str, selections: list[Selection]) -> None:
+    if not objects or not selections:
+        return
+    fields = info.schema._schema.get_type(type_name).fields  # graphql-core's type, as the limits read it
+    steps = []
+    for name, subselections in _collect(selections, type_name).items():
+        definition = fields[name].extensions.get("strawberry-definition") if name in fields else None
+        relation = (getattr(definition, "metadata", None) or {}).get(RELATION)
+        if relation is not None and (relation.allowed is None or relation.allowed(info)):
+            steps.append(_load(info, relation, objects, subselections))
+    if steps:
+        await asyncio.gather(*steps)
+
+
+async def _load(info: Info, relation: Relation, objects: Sequence[Any], selections: list[Selection]) -> None:
+    loader = relation.loader(info.context)
+    futures: list[asyncio.Future[Any]] = [loader.load(k) for k in dict.fromkeys(map(relation.key, objects))]  # type: ignore[misc]
+    pending = [f for f in futures if not f.done()]
+    if pending:
+        await asyncio.wait(pending)
+    failed = {id(f) for f in futures if f.cancelled() or f.exception() is not None}  # retrieved: the field reports it
+    if relation.children is None or relation.child_type is None or not selections:
+        return
+    children = [child for f in futures if id(f) not in failed for child in relation.children(f.result())]
+    await _level(info, children, relation.child_type, selections)
+
+
+def _collect(selections: Iterable[Selection], type_name: str | None) -> dict[str, list[Selection]]:
+    """Field name -> the selections under it, through fragments that apply to `type_name`
+    (any, if None), leaving out what @skip/@include leave out."""
+    found: dict[str, list[Selection]] = {}
+    stack = list(selections)
+    while stack:
+        node = stack.pop()
+        if node.directives.get("skip", {}).get("if") is True or node.directives.get("include", {}).get("if") is False:
+            continue
+        if isinstance(node, SelectedField):
+            found.setdefault(node.name, []).extend(node.selections)
+        elif type_name is None or node.type_condition in (None, type_name):
+            stack.extend(node.selections)
+    return found
