@@ -20,7 +20,7 @@ from hub.access.clients import ClientRegistry
 from hub.areas.directory import AreaDirectory
 from hub.cases.queries import CaseReader
 from hub.cases.service import CaseService
-from hub.db.engine import create_engine, create_session_factory
+from hub.db.engine import create_engine, create_read_session_factory, create_session_factory
 from hub.people.queries import PeopleReader
 from hub.referrals.escalation import EscalationService
 from hub.referrals.partners import PartnerService
@@ -73,6 +73,7 @@ class Hub:
             metrics.observe_breaker(name, runtime.breaker.state)
         engine = engine or create_engine(settings.database_url)
         sessions = create_session_factory(engine)
+        reads = create_read_session_factory(engine)  # one statement per read: CaseReader, PeopleReader
         async with sessions() as session:
             areas = await AreaDirectory.load(session)
         keys = KeyStore(settings.data_dir / "keys")
@@ -95,7 +96,7 @@ class Hub:
                    connectors=registry, screening=screening,
                    statistics=StatisticsService(sessions, settings.sla_days, settings.timezone),
                    cases=CaseService(sessions, areas, settings.regency_code, events=events),
-                   case_reader=CaseReader(sessions), people=PeopleReader(sessions),
+                   case_reader=CaseReader(reads), people=PeopleReader(reads),
                    keys=keys, issuer=issuer, verifier=verifier,
                    clients=ClientRegistry(sessions), audit=AuditLog(sessions), jwks=jwks,
                    **_referral_services(settings, sessions, events, areas))

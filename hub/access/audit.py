@@ -81,7 +81,8 @@ class AuditLog:
                      "client_id": actor.client_id, "subject_kind": r.kind.value, "subject_number": r.number,
                      "operation": r.operation[:200], "client_ip": client_ip, "request_id": request_id,
                      "subject_area": areas.get((r.kind, r.number))} for r in distinct]
-            await session.execute(insert(AuditRecord), rows)  # one executemany, not a statement per row
+            # one executemany of a Core insert: the ORM's bulk path spends ~20 µs of Python per row
+            await session.execute(insert(AuditRecord.__table__), rows)
         return len(rows)
 
     async def page(self, first: int, after: int | None = None, number: str | None = None,

@@ -50,3 +50,13 @@ def sqlite_local_date(stored: str | None, tz: str) -> str | None:
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for readers whose every read is one statement: no transaction around it.
+
+    On PostgreSQL a session in a transaction costs BEGIN and ROLLBACK round trips, and the
+    pool's pre-ping another three (BEGIN, ping, ROLLBACK); in autocommit the statement is
+    its own snapshot and the ping is one round trip. Never for writes or multi-statement reads.
+    """
+    return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
