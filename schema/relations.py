@@ -26,6 +26,8 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 from strawberry.types.nodes import Selection, SelectedField
 
+from schema.plain_fields import plain
+
 RELATION = "slrt.relation"  # field metadata key: the Relation behind a field
 
 
@@ -62,8 +64,9 @@ class Relation:
 
     @property
     def metadata(self) -> dict[str, Any]:
-        """For ``strawberry.field(metadata=...)``: lets `prefetch` find this relation."""
-        return {RELATION: self}
+        """For ``strawberry.field(metadata=...)``: lets `prefetch` find this relation; the
+        field's resolver (``(self, info)``, calling `resolve`) is a plain one (schema/plain_fields.py)."""
+        return plain(**{RELATION: self})
 
     def resolve(self, parent: Any, info: Info) -> Any:
         """The field's value if its batch is loaded, else an awaitable of it (typed `Any`:

@@ -18,6 +18,7 @@ from schema.enums import CaseStatus, Channel, Priority, Sector
 from schema.errors import Forbidden, InvalidArgument, UserError
 from schema.permissions import requires
 from schema.people.types import HOUSEHOLD, SUBJECTS, Household, Person
+from schema.plain_fields import plain
 from schema.relations import Relation
 from schema.screening.resolve import screening_of
 from schema.screening.types import NotEvaluatedRule, SuggestedReferral
@@ -81,7 +82,7 @@ class Case:
     def sectors(self, info: Info[Context, None]) -> list[Sector]:
         return SECTORS.resolve(self, info)
 
-    @strawberry.field
+    @strawberry.field(metadata=plain())
     def village(self, info: Info[Context, None]) -> Area | None:
         area = info.context.hub.areas.get(self.village_code)
         return Area.from_info(area) if area else None

@@ -61,7 +61,7 @@ def connector_field(cls: type[Connector[ConnectorSettings]]) -> StrawberryField:
     if personal:
         description += "; needs pii:read"
     field = strawberry.field(resolver=resolve, name=field_name, graphql_type=cls.record_type | None,
-                             description=description, metadata={**cost(CONNECTOR_FIELD_COST), **relation.metadata})
+                             description=description, metadata={**cost(CONNECTOR_FIELD_COST), **relation.metadata})  # a plain field: resolve(root, info)
     field.python_name = f"connector_{name}"
     return field
 

@@ -13,6 +13,7 @@ from schema.access.pii import sees_pii, shown
 from schema.areas.types import Area
 from schema.enums import Relationship, Sex
 from schema.errors import Forbidden
+from schema.plain_fields import plain
 from schema.relations import Relation
 
 from schema.context import Context
@@ -43,11 +44,11 @@ class Person:
     raw_birth_date: strawberry.Private[date]
     household_id: strawberry.Private[str]
 
-    @strawberry.field(description="null without pii:read, which sees birthYear only (README, Access)")
+    @strawberry.field(description="null without pii:read, which sees birthYear only (README, Access)", metadata=plain())
     def birth_date(self, info: Info[Context, None]) -> date | None:
         return self.raw_birth_date if sees_pii(info) else None
 
-    @strawberry.field(description="16-digit NIK; masked (3275************) without pii:read")
+    @strawberry.field(description="16-digit NIK; masked (3275************) without pii:read", metadata=plain())
     def nik(self, info: Info[Context, None]) -> str:
         return shown(self.raw_nik, info)
 
@@ -79,11 +80,11 @@ class Household:
     raw_kk: strawberry.Private[str]
     village_code: strawberry.Private[str]
 
-    @strawberry.field(description="16-digit KK number; masked without pii:read")
+    @strawberry.field(description="16-digit KK number; masked without pii:read", metadata=plain())
     def kk_number(self, info: Info[Context, None]) -> str:
         return shown(self.raw_kk, info, SubjectKind.KK)
 
-    @strawberry.field
+    @strawberry.field(metadata=plain())
     def village(self, info: Info[Context, None]) -> Area | None:
         area = info.context.hub.areas.get(self.village_code)
         return Area.from_info(area) if area else None
