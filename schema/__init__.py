@@ -29,6 +29,7 @@ from schema.extensions.masking import HubErrors
 from schema.extensions.metrics import OperationMetrics
 from schema.extensions.pii_guard import PiiGuard
 from schema.extensions.request_errors import RequestErrors
+from schema.enum_output import install as install_enum_output
 from schema.plain_fields import install as install_plain_fields
 from schema.people.queries import PeopleQueries
 from schema.statistics.queries import StatisticsQueries
@@ -56,6 +57,7 @@ class HubSchema(strawberry.federation.Schema):
         self._connector_fields = connector_fields(connectors)  # before the types are converted
         super().__init__(*args, **kwargs)
         install_plain_fields(self._schema)
+        install_enum_output(self._schema)
 
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
         extra = self._connector_fields.get(type_definition.name)
