@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -15,7 +16,21 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+# A pooled connection used this recently is taken as alive (HikariCP's aliveBypassWindow is
+# 500 ms). SQLAlchemy's pool_pre_ping costs every checkout a ping, on asyncpg three round
+# trips (BEGIN, ping, ROLLBACK): for the 50-case graph (four sessions) 3 % of the hub's CPU
+# (docs/perf/README.md). A connection idle longer — after a quiet spell, or a failover while
+# the hub was quiet — is pinged and, if dead, the whole pool is replaced before any request
+# uses it. What this gives up: a failover in the middle of steady traffic fails the requests
+# already holding or about to take a connection used in the last second; the first such
+# error invalidates the pool (SQLAlchemy's disconnect handling), so the next ones reconnect.
+PING_AFTER_IDLE_SECONDS = 1.0
+_LAST_USED = "slrt_last_used"
+
+
+def create_engine(url: str, ping_after_idle: float = PING_AFTER_IDLE_SECONDS, **kwargs: Any) -> AsyncEngine:
+    """An engine for `url`; on PostgreSQL a pooled connection idle over `ping_after_idle`
+    seconds is pinged when taken (``pool_pre_ping=True`` pings every time instead)."""
     if is_sqlite(url):
         # A writer waits up to 30 s for the lock instead of failing at once; WAL lets readers
         # run beside the one writer. pysqlite's own transaction handling is kept on purpose:
@@ -36,8 +51,29 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine, ping_after_idle)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine, after: float) -> None:
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _used(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_LAST_USED, float("-inf")) < after:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:  # noqa: BLE001 - any failure: the pool reconnects
+            raise exc.InvalidatePoolError(f"ping of a connection idle over {after} s failed") from error
 
 
 def sqlite_local_date(stored: str | None, tz: str) -> str | None:
@@ -55,8 +91,8 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
 def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions for readers whose every read is one statement: no transaction around it.
 
-    On PostgreSQL a session in a transaction costs BEGIN and ROLLBACK round trips, and the
-    pool's pre-ping another three (BEGIN, ping, ROLLBACK); in autocommit the statement is
-    its own snapshot and the ping is one round trip. Never for writes or multi-statement reads.
+    On PostgreSQL a session in a transaction costs a BEGIN and a ROLLBACK round trip around
+    its statement; in autocommit the statement is its own snapshot. Never for writes or for
+    reads of several statements that must agree with each other.
     """
     return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
