@@ -9,9 +9,11 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 
 from auth.principal import Actor
-from hub.cases.models import Case, CaseEvent
+from hub.cases.models import CaseEvent
 from hub.cases.queries import CaseReader
-from hub.people.models import Household, Person
+from hub.cases.records import CaseRecord as Case
+from hub.people.records import HouseholdRecord as Household
+from hub.people.records import PersonRecord as Person
 from hub.vocabulary import Sector
 
 K = TypeVar("K")

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,9 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from auth.principal import Actor
 from hub.db.grouping import first_per_key, grouped
 from hub.cases.models import Case, CaseEvent, CaseSector, CaseSubject
+from hub.cases.records import CASE_COLUMNS, CaseRecord
 from hub.cases.status import OPEN_STATUSES, CaseStatus
 from hub.cases.visibility import area_condition, visible_to
 from hub.people.models import Household, Person
+from hub.people.records import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, HouseholdRecord, PersonRecord
 from hub.people.queries import HOUSEHOLD_PREFERENCE, PERSON_PREFERENCE, household_visible
 from hub.vocabulary import Channel, Priority, Relationship, Sector
 
@@ -45,11 +48,11 @@ class CaseFilter:
 
 @dataclass(frozen=True, slots=True)
 class CasePage:
-    cases: list[Case]
+    cases: list[CaseRecord]
     has_next: bool
 
 
-def encode_cursor(case: Case) -> str:
+def encode_cursor(case: CaseRecord) -> str:
     return base64.urlsafe_b64encode(f"{case.created_at.isoformat()}|{case.id}".encode()).decode()
 
 
@@ -99,25 +102,30 @@ def filtered(actor: Actor, f: CaseFilter) -> Select[tuple[Case]]:
 
 
 class CaseReader:
+    """Reads for display: plain records (hub/db/records.py), one statement per read."""
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def get(self, actor: Actor, case_id: str) -> Case | None:
-        async with self._sessions() as s:
-            return await s.scalar(select(Case).where(Case.id == case_id, visible_to(actor)))
+    async def get(self, actor: Actor, case_id: str) -> CaseRecord | None:
+        return await self._case(select(*CASE_COLUMNS).where(Case.id == case_id, visible_to(actor)))
 
-    async def by_number(self, actor: Actor, number: str) -> Case | None:
+    async def by_number(self, actor: Actor, number: str) -> CaseRecord | None:
+        return await self._case(select(*CASE_COLUMNS).where(Case.number == number.strip().upper(), visible_to(actor)))
+
+    async def _case(self, stmt: Select[Any]) -> CaseRecord | None:
         async with self._sessions() as s:
-            return await s.scalar(select(Case).where(Case.number == number.strip().upper(), visible_to(actor)))
+            row = (await s.execute(stmt)).first()
+        return CaseRecord._make(row) if row else None
 
     async def page(self, actor: Actor, f: CaseFilter, first: int, after: tuple[datetime, str] | None) -> CasePage:
         stmt = filtered(actor, f)
         if after is not None:
             created, case_id = after
             stmt = stmt.where(or_(Case.created_at < created, and_(Case.created_at == created, Case.id < case_id)))
-        stmt = stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(first + 1)
+        stmt = stmt.with_only_columns(*CASE_COLUMNS).order_by(Case.created_at.desc(), Case.id.desc()).limit(first + 1)
         async with self._sessions() as s:
-            rows = list((await s.scalars(stmt)).all())
+            rows = [CaseRecord._make(r) for r in await s.execute(stmt)]
         return CasePage(rows[:first], len(rows) > first)
 
     async def count(self, actor: Actor, f: CaseFilter) -> int:
@@ -127,43 +135,46 @@ class CaseReader:
 
     # Batch loads: one statement each for any number of keys.
 
-    async def households(self, ids: Sequence[str]) -> dict[str, Household]:
+    async def households(self, ids: Sequence[str]) -> dict[str, HouseholdRecord]:
         async with self._sessions() as s:
-            return {h.id: h for h in (await s.scalars(select(Household).where(Household.id.in_(ids)))).all()}
+            rows = await s.execute(select(*HOUSEHOLD_COLUMNS).where(Household.id.in_(ids)))
+        return {h.id: h for h in map(HouseholdRecord._make, rows)}
 
-    async def cases_by_ids(self, actor: Actor, ids: Sequence[str]) -> dict[str, Case]:
+    async def cases_by_ids(self, actor: Actor, ids: Sequence[str]) -> dict[str, CaseRecord]:
         async with self._sessions() as s:
-            return {c.id: c for c in (await s.scalars(select(Case).where(Case.id.in_(ids), visible_to(actor)))).all()}
+            rows = await s.execute(select(*CASE_COLUMNS).where(Case.id.in_(ids), visible_to(actor)))
+        return {c.id: c for c in map(CaseRecord._make, rows)}
 
-    async def households_by_kk(self, actor: Actor, kk_numbers: Sequence[str]) -> dict[str, Household]:
-        stmt = (select(Household).where(Household.kk_number.in_(kk_numbers), household_visible(actor))
+    async def households_by_kk(self, actor: Actor, kk_numbers: Sequence[str]) -> dict[str, HouseholdRecord]:
+        stmt = (select(*HOUSEHOLD_COLUMNS).where(Household.kk_number.in_(kk_numbers), household_visible(actor))
                 .order_by(*HOUSEHOLD_PREFERENCE))
         async with self._sessions() as s:
-            return first_per_key((await s.scalars(stmt)).all(), lambda h: h.kk_number)
+            return first_per_key(map(HouseholdRecord._make, await s.execute(stmt)), lambda h: h.kk_number)
 
-    async def members(self, household_ids: Sequence[str]) -> dict[str, list[Person]]:
+    async def members(self, household_ids: Sequence[str]) -> dict[str, list[PersonRecord]]:
         async with self._sessions() as s:
-            rows = await s.scalars(select(Person).where(Person.household_id.in_(household_ids)))
-        out: dict[str, list[Person]] = defaultdict(list)
+            rows = list(map(PersonRecord._make, await s.execute(
+                select(*PERSON_COLUMNS).where(Person.household_id.in_(household_ids)))))
+        out: dict[str, list[PersonRecord]] = defaultdict(list)
         # Members in family-card order: head, spouse, children…, then by NIK.
-        for p in sorted(rows.all(), key=lambda p: (_KK_ORDER[p.relationship], p.nik)):
+        for p in sorted(rows, key=lambda p: (_KK_ORDER[p.relationship], p.nik)):
             out[p.household_id].append(p)
         return out
 
-    async def persons_by_nik(self, actor: Actor, niks: Sequence[str]) -> dict[str, Person]:
-        stmt = (select(Person).join(Household, Household.id == Person.household_id)
+    async def persons_by_nik(self, actor: Actor, niks: Sequence[str]) -> dict[str, PersonRecord]:
+        stmt = (select(*PERSON_COLUMNS).join(Household, Household.id == Person.household_id)
                 .where(Person.nik.in_(niks), household_visible(actor)).order_by(*PERSON_PREFERENCE))
         async with self._sessions() as s:
-            return first_per_key((await s.scalars(stmt)).all(), lambda p: p.nik)
+            return first_per_key(map(PersonRecord._make, await s.execute(stmt)), lambda p: p.nik)
 
-    async def subjects(self, case_ids: Sequence[str]) -> dict[str, list[Person]]:
-        stmt = (select(CaseSubject.case_id, Person).join(Person, Person.id == CaseSubject.person_id)
+    async def subjects(self, case_ids: Sequence[str]) -> dict[str, list[PersonRecord]]:
+        stmt = (select(CaseSubject.case_id, *PERSON_COLUMNS).join(Person, Person.id == CaseSubject.person_id)
                 .where(CaseSubject.case_id.in_(case_ids)).order_by(CaseSubject.position))
         async with self._sessions() as s:
             rows = (await s.execute(stmt)).all()
-        out: dict[str, list[Person]] = defaultdict(list)
-        for case_id, person in rows:
-            out[case_id].append(person)
+        out: dict[str, list[PersonRecord]] = defaultdict(list)
+        for case_id, *person in rows:
+            out[case_id].append(PersonRecord._make(person))
         return out
 
     async def sectors(self, case_ids: Sequence[str]) -> dict[str, list[Sector]]:
@@ -197,7 +208,7 @@ class CaseReader:
         async with self._sessions() as s:
             return await s.scalar(stmt)
 
-    async def possible_duplicates(self, actor: Actor, case_ids: Sequence[str]) -> dict[str, list[Case]]:
+    async def possible_duplicates(self, actor: Actor, case_ids: Sequence[str]) -> dict[str, list[CaseRecord]]:
         """Other open cases, visible to the caller, about a same subject (NIK) in a same sector.
 
         Matched by NIK, not by person row: an intake's pending copy of a person registered in
@@ -206,7 +217,7 @@ class CaseReader:
         mine_person, other_person = Person.__table__.alias("mp"), Person.__table__.alias("op")
         mine_sec, other_sec = CaseSector.__table__.alias("mc"), CaseSector.__table__.alias("oc")
         stmt = (
-            select(mine_subj.c.case_id, Case)
+            select(mine_subj.c.case_id, *CASE_COLUMNS)
             .join(mine_person, mine_person.c.id == mine_subj.c.person_id)
             .join(other_person, other_person.c.nik == mine_person.c.nik)
             .join(other_subj, and_(other_subj.c.person_id == other_person.c.id,
@@ -219,7 +230,7 @@ class CaseReader:
         )
         async with self._sessions() as s:
             rows = (await s.execute(stmt)).all()
-        out: dict[str, list[Case]] = defaultdict(list)
-        for case_id, other in rows:
-            out[case_id].append(other)
+        out: dict[str, list[CaseRecord]] = defaultdict(list)
+        for case_id, *other in rows:
+            out[case_id].append(CaseRecord._make(other))
         return {k: sorted(v, key=lambda c: c.number) for k, v in out.items()}

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from auth.principal import Actor
 from auth.roles import Scope
 from hub.people.models import Household, Person
+from hub.people.records import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, HouseholdRecord, PersonRecord
 
 
 def household_in_area(area: str | None) -> ColumnElement[bool]:
@@ -32,14 +33,16 @@ class PeopleReader:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def household(self, actor: Actor, kk_number: str) -> Household | None:
-        stmt = (select(Household).where(Household.kk_number == kk_number, household_visible(actor))
+    async def household(self, actor: Actor, kk_number: str) -> HouseholdRecord | None:
+        stmt = (select(*HOUSEHOLD_COLUMNS).where(Household.kk_number == kk_number, household_visible(actor))
                 .order_by(*HOUSEHOLD_PREFERENCE).limit(1))
         async with self._sessions() as s:
-            return await s.scalar(stmt)
+            row = (await s.execute(stmt)).first()
+        return HouseholdRecord._make(row) if row else None
 
-    async def person(self, actor: Actor, nik: str) -> Person | None:
-        stmt = (select(Person).join(Household, Household.id == Person.household_id)
+    async def person(self, actor: Actor, nik: str) -> PersonRecord | None:
+        stmt = (select(*PERSON_COLUMNS).join(Household, Household.id == Person.household_id)
                 .where(Person.nik == nik, household_visible(actor)).order_by(*PERSON_PREFERENCE).limit(1))
         async with self._sessions() as s:
-            return await s.scalar(stmt)
+            row = (await s.execute(stmt)).first()
+        return PersonRecord._make(row) if row else None

@@ -10,6 +10,7 @@ from auth.roles import Scope
 from hub.cases.errors import Forbidden as ForbiddenResult
 from hub.cases.errors import Rejected
 from hub.cases.models import Case as CaseRow
+from hub.cases.records import CaseRecord
 from hub.cases.models import CaseEvent as CaseEventRow
 from hub.cases.queries import MAX_EVENTS_PAGE, decode_event_cursor, encode_event_cursor
 from schema.areas.types import Area
@@ -160,7 +161,7 @@ class Case:
         return cls.from_row(row) if row else None
 
     @classmethod
-    def from_row(cls, c: CaseRow) -> Case:
+    def from_row(cls, c: CaseRecord | CaseRow) -> Case:
         return cls(id=strawberry.ID(c.id), number=c.number, channel=c.channel, status=c.status, priority=c.priority,
                    complaint=c.complaint, analysis_note=c.analysis_note, recorded_by=c.recorded_by,
                    created_at=c.created_at, updated_at=c.updated_at, submitted_at=c.submitted_at,

@@ -9,6 +9,7 @@ from strawberry.types import Info
 from hub.access.audit import SubjectKind
 from hub.people.models import Household as HouseholdRow
 from hub.people.models import Person as PersonRow
+from hub.people.records import HouseholdRecord, PersonRecord
 from schema.access.pii import sees_pii, shown
 from schema.areas.types import Area
 from schema.enums import Relationship, Sex
@@ -65,7 +66,7 @@ class Person:
         return cls.from_row(row) if row else None
 
     @classmethod
-    def from_row(cls, p: PersonRow) -> Person:
+    def from_row(cls, p: PersonRecord | PersonRow) -> Person:
         return cls(id=strawberry.ID(p.id), name=p.name, birth_year=p.birth_date.year, sex=p.sex,
                    relationship=p.relationship, raw_nik=p.nik, raw_birth_date=p.birth_date,
                    household_id=p.household_id)
@@ -100,6 +101,6 @@ class Household:
         return cls.from_row(row) if row else None
 
     @classmethod
-    def from_row(cls, h: HouseholdRow) -> Household:
+    def from_row(cls, h: HouseholdRecord | HouseholdRow) -> Household:
         return cls(id=strawberry.ID(h.id), address=h.address, rt=h.rt, rw=h.rw, raw_kk=h.kk_number,
                    village_code=h.village_code)
