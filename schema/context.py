@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auth.principal import Actor
-from strawberry.dataloader import DataLoader
-
 from auth.roles import Scope
 from hub.access.actor_names import ActorNames
 from hub.container import Hub
+from schema.batch_loader import BatchLoader
 from schema.connectors.loaders import ConnectorLoaders
 from schema.loaders import Loaders, keyed
 from schema.referrals.loaders import ReferralLoaders
@@ -26,7 +25,7 @@ class Context:
     loaders: Loaders = field(init=False)
     referral_loaders: ReferralLoaders = field(init=False)
     connector_loaders: ConnectorLoaders = field(init=False)
-    actor_names: DataLoader[str, str] = field(init=False)  # timeline actors' display names
+    actor_names: BatchLoader[str, str] = field(init=False)  # timeline actors' display names
 
     connection_params: dict[str, Any] | None = None  # graphql-transport-ws connection_init payload
 

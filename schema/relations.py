@@ -6,8 +6,8 @@ items as asyncio tasks, a task per field and per object holding one: for the pee
 that was a third of the hub's CPU (docs/perf/README.md).
 
 So a field backed by a per-request loader is a `Relation`: `Relation.resolve` returns the
-value itself when the loader already holds it, and an awaitable (the usual DataLoader
-path, batched per tick) otherwise. `prefetch` makes the first case the common one: a list
+value itself when the loader already holds it, and an awaitable (batched per tick, as a
+DataLoader does) otherwise. `prefetch` makes the first case the common one: a list
 resolver (`cases`) calls it with the objects it returns; it walks the query's selection
 level by level and, for all objects of a level at once, loads each relation the selection
 asks for, through the same loaders and keys the resolvers use. It changes when data is
@@ -18,14 +18,14 @@ is not even loaded for a caller its resolver would refuse: `Relation.allowed`).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
-from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 from strawberry.types.nodes import Selection, SelectedField
 
+from schema.batch_loader import MISSING, BatchLoader
 from schema.plain_fields import plain
 
 RELATION = "slrt.relation"  # field metadata key: the Relation behind a field
@@ -37,22 +37,23 @@ class Relation:
 
     - ``loader``: the request's loader, from the context;
     - ``key``: the parent's key in it;
-    - ``finish``: (parent, info, the loader's future, done) -> what the field returns; reads
-      the future's result, so a failed load fails the field (and only it);
+    - ``finish``: (parent, info, loaded value) -> what the field returns;
+    - ``failure``: what a failed load raises at the field (default: the load's own error);
     - ``child_type``/``children``: for `prefetch`, the GraphQL type of the objects the field
       returns and how to build them from a loaded value (None: a leaf, nothing to walk into);
     - ``allowed``: whether the caller may have the field loaded at all (`prefetch` asks first).
     """
 
-    loader: Callable[[Any], DataLoader[Any, Any]]
+    loader: Callable[[Any], BatchLoader[Any, Any]]
     key: Callable[[Any], Any]
-    finish: Callable[[Any, Info, asyncio.Future[Any]], Any]
+    finish: Callable[[Any, Info, Any], Any]
     child_type: str | None = None
     children: Callable[[Any], Iterable[Any]] | None = None
     allowed: Callable[[Info], bool] | None = None
+    failure: Callable[[Exception], Exception] | None = None
 
     @classmethod
-    def batched(cls, loader: Callable[[Any], DataLoader[Any, Any]], key: Callable[[Any], Any],
+    def batched(cls, loader: Callable[[Any], BatchLoader[Any, Any]], key: Callable[[Any], Any],
                 build: Callable[[Any], Any], child_type: str | None = None) -> Relation:
         """A relation whose field returns `build(loaded value)`: an object, None or a list;
         with `child_type`, `prefetch` walks into what it builds."""
@@ -60,7 +61,8 @@ class Relation:
             built = build(value)
             return built if isinstance(built, list) else ([] if built is None else [built])
 
-        return cls(loader, key, loaded(build), child_type, children if child_type else None)
+        return cls(loader, key, lambda _parent, _info, value: build(value), child_type,
+                   children if child_type else None)
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -72,22 +74,28 @@ class Relation:
         """The field's value if its batch is loaded, else an awaitable of it (typed `Any`:
         strawberry takes the GraphQL type from the resolver's annotation, graphql-core awaits
         whatever is awaitable)."""
-        future: asyncio.Future[Any] = self.loader(info.context).load(self.key(parent))  # type: ignore[assignment]
-        if future.done():
-            return self.finish(parent, info, future)
-        return self._finish_later(parent, info, future)
-
-    async def _finish_later(self, parent: Any, info: Info, future: asyncio.Future[Any]) -> Any:
+        loader = self.loader(info.context)
+        key = self.key(parent)
         try:
-            await future
-        except Exception:  # noqa: BLE001, S110 - `finish` reads the failure from the future
-            pass
-        return self.finish(parent, info, future)
+            value = loader.peek(key)
+        except Exception as error:
+            self._raise(error)
+        if value is MISSING:
+            return self._finish_later(parent, info, loader.load(key))
+        return self.finish(parent, info, value)
 
+    async def _finish_later(self, parent: Any, info: Info, loading: Awaitable[Any]) -> Any:
+        try:
+            value = await loading
+        except Exception as error:
+            self._raise(error)
+        return self.finish(parent, info, value)
 
-def loaded(build: Callable[[Any], Any]) -> Callable[[Any, Info, asyncio.Future[Any]], Any]:
-    """A `Relation.finish` that builds the field's value from the loaded one."""
-    return lambda _parent, _info, future: build(future.result())
+    def _raise(self, error: Exception) -> NoReturn:
+        shown = self.failure(error) if self.failure else error
+        if shown is error:
+            raise error
+        raise shown from None
 
 
 async def prefetch(info: Info, objects: Sequence[Any], type_name: str, path: Sequence[str] = ()) -> None:
@@ -118,14 +126,17 @@ async def _level(info: Info, objects: Sequence[Any], type_name: str, selections:
 
 async def _load(info: Info, relation: Relation, objects: Sequence[Any], selections: list[Selection]) -> None:
     loader = relation.loader(info.context)
-    futures: list[asyncio.Future[Any]] = [loader.load(k) for k in dict.fromkeys(map(relation.key, objects))]  # type: ignore[misc]
-    pending = [f for f in futures if not f.done()]
-    if pending:
-        await asyncio.wait(pending)
-    failed = {id(f) for f in futures if f.cancelled() or f.exception() is not None}  # retrieved: the field reports it
+    keys = list(dict.fromkeys(map(relation.key, objects)))
+    await loader.load_all(keys)
     if relation.children is None or relation.child_type is None or not selections:
         return
-    children = [child for f in futures if id(f) not in failed for child in relation.children(f.result())]
+    children = []
+    for key in keys:
+        try:
+            value = loader.peek(key)
+        except Exception:  # noqa: BLE001, S112 - the field reports it when it resolves
+            continue
+        children.extend(relation.children(value))
     await _level(info, children, relation.child_type, selections)
 
 

@@ -12,7 +12,6 @@ connector's `personal_data`) needs pii:read, else ``FORBIDDEN`` without an upstr
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from typing import Any
 
@@ -40,17 +39,18 @@ def connector_field(cls: type[Connector[ConnectorSettings]]) -> StrawberryField:
     def key(root: Any) -> str:
         return root.raw_nik if person else root.raw_kk
 
-    def finish(root: Any, info: Info, loaded: asyncio.Future[Any]) -> Any:
-        try:
-            record = loaded.result()
-        except Unavailable as exc:
-            raise ConnectorUnavailable(exc.connector_name, exc.reason) from None
+    def finish(root: Any, info: Info, record: Any) -> Any:
         if personal and record is not None:
             note_clear_read(info, kind, key(root))
         return record
 
+    def failure(error: Exception) -> Exception:
+        if isinstance(error, Unavailable):
+            return ConnectorUnavailable(error.connector_name, error.reason)
+        return error
+
     relation = Relation(lambda ctx: ctx.connector_loaders.loader(name), key, finish,
-                        allowed=sees_pii if personal else None)
+                        allowed=sees_pii if personal else None, failure=failure)
 
     def resolve(root: Any, info: Info) -> Any:
         if personal and not sees_pii(info):
@@ -61,7 +61,7 @@ def connector_field(cls: type[Connector[ConnectorSettings]]) -> StrawberryField:
     if personal:
         description += "; needs pii:read"
     field = strawberry.field(resolver=resolve, name=field_name, graphql_type=cls.record_type | None,
-                             description=description, metadata={**cost(CONNECTOR_FIELD_COST), **relation.metadata})  # a plain field: resolve(root, info)
+                             description=description, metadata={**cost(CONNECTOR_FIELD_COST), **relation.metadata})
     field.python_name = f"connector_{name}"
     return field
 

@@ -12,16 +12,14 @@ import functools
 from collections.abc import Awaitable
 from typing import Any
 
-from strawberry.dataloader import DataLoader
-
 from connectors.sdk import ConnectorRecord, ConnectorRuntime
-from schema.loaders import SharedLoader
+from schema.batch_loader import BatchLoader
 
 
 class ConnectorLoaders:
     def __init__(self, runtimes: dict[str, ConnectorRuntime]) -> None:
         self._runtimes = runtimes
-        self._loaders: dict[str, DataLoader[str, ConnectorRecord | None]] = {}
+        self._loaders: dict[str, BatchLoader[str, ConnectorRecord | None]] = {}
         # Each connector's timeout counts from the start of the request, not from the
         # moment the query reaches its field: the response waits for it that long at most.
         self._started = asyncio.get_running_loop().time()
@@ -32,12 +30,12 @@ class ConnectorLoaders:
         """The record for `key` (None: not found); raises `connectors.sdk.ConnectorUnavailable`."""
         return self.loader(connector).load(key)
 
-    def loader(self, connector: str) -> DataLoader[str, ConnectorRecord | None]:
+    def loader(self, connector: str) -> BatchLoader[str, ConnectorRecord | None]:
         loader = self._loaders.get(connector)
         if loader is None:
             # `batch_load` answers the ConnectorUnavailable value for every key of a failed
-            # batch; DataLoader raises it at each key's `load`, so each field fails alone.
+            # batch; the loader fails each key with it, so each field fails alone.
             runtime = self._runtimes[connector]
-            loader = self._loaders[connector] = SharedLoader(
-                load_fn=functools.partial(runtime.batch_load, deadline=self._started + runtime.settings.timeout))
+            loader = self._loaders[connector] = BatchLoader(
+                functools.partial(runtime.batch_load, deadline=self._started + runtime.settings.timeout))
         return loader
