@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,7 +24,7 @@ def _request_id(scope: Scope) -> str:
     """
     given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
     harmless = _SAFE_ID.fullmatch(given) and not _IDENTITY_NUMBER.search(given)
-    request_id = given if harmless else uuid.uuid4().hex
+    request_id = given if harmless else request_ids.new_request_id()
     scope.setdefault("state", {})["request_id"] = request_id
     return request_id
 

@@ -14,12 +14,21 @@ from types import SimpleNamespace
 
 import aiohttp
 
+from hub.people.identity import mask_identity_numbers
+
 HEADER = "x-request-id"
 current: ContextVar[str | None] = ContextVar("slrt_request_id", default=None)
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    """32 hex digits, never holding a run of exactly 16 decimal digits: about one uuid in a
+    hundred does, and the log formatter and the response safety net would take that run for a
+    NIK and mask it, so the id a caller quotes would not find its log line. Such a draw is
+    drawn again."""
+    while True:
+        candidate = uuid.uuid4().hex
+        if mask_identity_numbers(candidate) == candidate:
+            return candidate
 
 
 async def _add_header(_session: aiohttp.ClientSession, _ctx: SimpleNamespace,
