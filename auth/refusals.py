@@ -33,6 +33,8 @@ class Refusal(StrEnum):
     SCOPE_BEYOND_ROLE = "scope_beyond_role"
     AREA_MISSING = "area_missing"
     PARTNER_MISSING = "partner_missing"
+    CLIENT_REVOKED = "client_revoked"
+    PARTNER_DISABLED = "partner_disabled"
     TOKEN_INVALID = "token_invalid"
 
 
@@ -84,6 +86,10 @@ _SENTENCES: dict[Refusal, str] = {
                           "--area CODE (a Kemendagri code such as 3275 or 327502).",
     Refusal.PARTNER_MISSING: "A PARTNER token must carry its partner id in its {claim} claim: ask the hub's "
                              "ADMIN for the partner id registerPartner returned.",
+    Refusal.CLIENT_REVOKED: "The client this token was issued to has been revoked, and its tokens are refused "
+                            "from now on: ask the hub's ADMIN for a new client.",
+    Refusal.PARTNER_DISABLED: "The partner this token acts for has been disabled by an administrator: ask the "
+                              "hub's ADMIN to enable it again (enablePartner).",
     Refusal.TOKEN_INVALID: "The token could not be validated: {new_token}.",
 }
 

@@ -37,6 +37,8 @@ FORBIDDEN_HEADERS = {"jwk", "jku", "x5u", "x5c"}
 LEEWAY_SECONDS = 60
 
 KeySource = Callable[[str | None], Awaitable[KeySet]]
+# Whether a token that passed every check was revoked since it was issued (hub/access/revocations.py).
+RevocationCheck = Callable[[Actor], Awaitable[Refusal | None]]
 
 
 class InvalidToken(Exception):
@@ -67,8 +69,9 @@ def _claim(claims: dict[str, Any], path: str) -> Any:
 
 class TokenVerifier:
     def __init__(self, keys: KeySource, issuer: str, audience: str, names: ClaimNames = ClaimNames(),
-                 new_token: str = BUILTIN_ISSUER) -> None:
+                 new_token: str = BUILTIN_ISSUER, revocations: RevocationCheck | None = None) -> None:
         self._keys = keys
+        self._revocations = revocations
         self._issuer = issuer
         self._audience = audience
         self._names = names
@@ -105,7 +108,10 @@ class TokenVerifier:
             ).validate(decoded.claims)
         except (JoseError, ValueError) as exc:
             raise self._refusal_for(exc) from exc
-        return self._actor(decoded.claims)
+        actor = self._actor(decoded.claims)
+        if self._revocations is not None and (revoked := await self._revocations(actor)) is not None:
+            raise self.refuse(revoked)
+        return actor
 
     def _refusal_for(self, exc: Exception) -> InvalidToken:
         """joserfc's error, as a refusal a developer can act on."""

@@ -17,6 +17,7 @@ from auth.verifier import ClaimNames, TokenVerifier
 from connectors.sdk import ConnectorSettings, log_call
 from hub.access.audit import AuditLog
 from hub.access.clients import ClientRegistry
+from hub.access.revocations import RevocationList
 from hub.areas.directory import AreaDirectory
 from hub.cases.queries import CaseReader
 from hub.cases.service import CaseService
@@ -58,6 +59,7 @@ class Hub:
     screening: Screening  # needs-screening rules ($SLRT_SCREENING_RULES or the packaged ones)
     statistics: StatisticsService
     escalations: EscalationService  # referrals past their targets (hub/referrals/escalation.py)
+    revocations: RevocationList  # revoked clients and disabled partners, reloaded every few seconds
 
     @classmethod
     async def start(cls, settings: Settings, engine: AsyncEngine | None = None, *,
@@ -86,22 +88,26 @@ class Hub:
         # With an external identity provider its JWKS is the only source of trusted keys.
         jwks = (RemoteJwks(settings.oauth_jwks_url, cooldown=settings.oauth_jwks_cooldown_seconds,
                            max_age=settings.oauth_jwks_max_age_seconds) if settings.oauth_jwks_url else None)
+        revocations = RevocationList(sessions, settings.revocation_check_seconds)
         verifier = TokenVerifier(jwks or builtin_keys, settings.issuer, settings.oauth_audience,
                                  ClaimNames(settings.oauth_roles_claim, settings.oauth_area_claim,
                                             settings.oauth_partner_claim),
-                                 new_token=EXTERNAL_ISSUER if jwks else BUILTIN_ISSUER)
+                                 new_token=EXTERNAL_ISSUER if jwks else BUILTIN_ISSUER, revocations=revocations.check)
         events = EventBus(settings.database_url)
         await events.start()
+        await revocations.reload()
+        revocations.start(events)
         return cls(settings=settings, engine=engine, sessions=sessions, areas=areas, events=events,
-                   connectors=registry, screening=screening,
+                   connectors=registry, screening=screening, revocations=revocations,
                    statistics=StatisticsService(sessions, settings.sla_days, settings.timezone),
                    cases=CaseService(sessions, areas, settings.regency_code, events=events),
                    case_reader=CaseReader(reads), people=PeopleReader(reads),
                    keys=keys, issuer=issuer, verifier=verifier,
-                   clients=ClientRegistry(sessions), audit=AuditLog(sessions), jwks=jwks,
+                   clients=ClientRegistry(sessions, events), audit=AuditLog(sessions), jwks=jwks,
                    **_referral_services(settings, sessions, events, areas))
 
     async def close(self) -> None:
+        await self.revocations.close()
         await self.connectors.close()
         await self.events.close()
         if self.jwks is not None:
@@ -117,6 +123,7 @@ def _referral_services(settings: Settings, sessions: async_sessionmaker[AsyncSes
         "referral_reader": ReferralReader(sessions),
         "escalations": EscalationService(sessions, Targets(settings.referral_acknowledge_days,
                                                            settings.referral_completion_days), events),
-        "partners": PartnerService(sessions, ClientRegistry(sessions), allow_private=settings.allow_private_webhooks,
+        "partners": PartnerService(sessions, ClientRegistry(sessions, events), events=events,
+                                   allow_private=settings.allow_private_webhooks,
                                    grace=timedelta(hours=settings.partner_secret_grace_hours)),
     }

@@ -1,4 +1,4 @@
-"""``slrt-hub partner add|list|enable``: partners from the command line (as ADMIN)."""
+"""``slrt-hub partner add|list|enable|disable``: partners from the command line (as ADMIN)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,19 @@ def list_partners() -> None:
     asyncio.run(_with_hub(work))
 
 
-@partner.command("enable", help="Re-enable a partner endpoint disabled after failures or a 410.")
+@partner.command("disable", help="Switch a partner off: no more webhooks, its client gets no token, and the tokens "
+                 "it holds are refused by every running hub within SLRT_REVOCATION_CHECK_SECONDS.")
+@click.argument("partner_id")
+@click.option("--reason", required=True, help="why, kept as the partner's disabledReason")
+def disable(partner_id: str, reason: str) -> None:
+    result = asyncio.run(_with_hub(lambda hub: hub.partners.disable(ADMIN, partner_id, reason)))
+    if isinstance(result, Rejected):
+        raise click.ClickException(result.errors[0].message)
+    click.echo(f"disabled {partner_id}")
+
+
+@partner.command("enable", help="Re-enable a partner: an endpoint disabled after failures or a 410, or a partner "
+                 "switched off by `partner disable`.")
 @click.argument("partner_id")
 def enable(partner_id: str) -> None:
     result = asyncio.run(_with_hub(lambda hub: hub.partners.enable(ADMIN, partner_id)))

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     oauth_jwks_cooldown_seconds: float = Field(
         30.0, ge=0, description="least time between two JWKS fetches caused by an unknown `kid`")
     oauth_jwks_max_age_seconds: float = Field(300.0, gt=0, description="JWKS cache lifetime")
+    revocation_check_seconds: float = Field(
+        30.0, ge=1, le=900, description="a revoked client's or disabled partner's tokens are refused on every "
+                                        "process within this time")
 
     max_request_bytes: int = Field(1_048_576, ge=1024, description="largest request body; larger gets HTTP 413")
     max_batch_operations: int = Field(10, ge=1, le=100, description="operations in one batched GraphQL request")

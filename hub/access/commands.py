@@ -5,6 +5,7 @@ from __future__ import annotations
 from auth.roles import Role, Scope
 from hub.access.clients import ClientRecord, ClientRegistry, IssuedClient
 from hub.db.engine import create_engine, create_session_factory
+from hub.events.bus import EventBus
 
 
 async def add_client(database_url: str, *, name: str, role: Role, scopes: frozenset[Scope] | None,
@@ -30,6 +31,7 @@ async def list_clients(database_url: str) -> list[ClientRecord]:
 async def revoke_client(database_url: str, client_id: str) -> bool:
     engine = create_engine(database_url)
     try:
-        return await ClientRegistry(create_session_factory(engine)).revoke(client_id)
+        # The bus only publishes here: a NOTIFY that running replicas (PostgreSQL) act on at once.
+        return await ClientRegistry(create_session_factory(engine), EventBus(database_url)).revoke(client_id)
     finally:
         await engine.dispose()

@@ -26,7 +26,8 @@ log = logging.getLogger("slrt.events")
 
 CASE_EVENTS = "slrt_case_events"
 REFERRAL_UPDATES = "slrt_referral_updates"
-CHANNELS = (CASE_EVENTS, REFERRAL_UPDATES)
+REVOCATIONS = "slrt_revocations"  # a client revoked or a partner disabled: reload the list (hub/access)
+CHANNELS = (CASE_EVENTS, REFERRAL_UPDATES, REVOCATIONS)
 QUEUE_LIMIT = 1000  # a subscriber this far behind is dropped rather than slowing everyone
 
 

@@ -5,9 +5,12 @@ What HTTP checks on every request, a socket checks on every operation:
 - **token**: verified at ``connection_init`` (``HubGraphQL.on_ws_connect``), which must
   arrive within ``SLRT_WS_INIT_TIMEOUT_SECONDS`` (else close 4408). When the token's
   validity ends — the moment HTTP starts answering 401 for it, ``exp`` plus the verifier's
-  leeway — the socket is closed with 4403, running subscriptions included, and any message
-  arriving after that moment closes it the same way before it is acted on. The client
-  reconnects with a fresh token.
+  leeway — the socket is closed with 4403 (reason ``token expired``), running subscriptions
+  included, and any message arriving after that moment closes it the same way before it is
+  acted on. The client reconnects with a fresh token. So is a socket whose client is revoked
+  or whose partner is disabled (reason ``client_revoked``, ``partner_disabled``), as soon as
+  this process's revocation list learns it (``hub.access.revocations``: within
+  ``SLRT_REVOCATION_CHECK_SECONDS``).
 - **rate**: every ``subscribe`` message spends one unit of the caller's allowance, the
   same ``CallerAllowance`` HTTP requests spend; over it, that operation gets an ``error``
   with ``RATE_LIMITED`` and ``retryAfter`` (seconds) and the socket stays open.
@@ -35,10 +38,11 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message, SubscribeMessage
 
+from hub.access.revocations import RevocationList
 from hub.http.limits import CallerAllowance
 
 SUBPROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL,)
-TOKEN_EXPIRED = 4403  # graphql-transport-ws: Forbidden
+TOKEN_REFUSED = 4403  # graphql-transport-ws: Forbidden
 
 
 def socket_options(init_timeout_seconds: float, max_operations: int) -> dict[str, Any]:
@@ -60,11 +64,11 @@ class HubTransportWS(BaseGraphQLTransportWSHandler[Any, None]):
     async def handle_connection_init(self, message: Any) -> None:
         await super().handle_connection_init(message)
         if self.connection_acknowledged and self._expiry is None:
-            self._expiry = asyncio.create_task(self._close_when_token_ends())
+            self._expiry = asyncio.create_task(self._close_when_token_refused())
 
     async def handle_message(self, message: Message) -> None:
-        if self.connection_acknowledged and self._token_ended():
-            await self._close_expired()
+        if self.connection_acknowledged and (refused := self._token_refused()) is not None:
+            await self._close_refused(refused)
             return
         await super().handle_message(message)
 
@@ -90,23 +94,35 @@ class HubTransportWS(BaseGraphQLTransportWSHandler[Any, None]):
                 await self._expiry
         await super().shutdown()
 
-    def _token_ended(self) -> bool:
-        valid_until = getattr(self.context.actor, "valid_until", None)
-        return valid_until is not None and time.time() > valid_until
+    def _revocations(self) -> RevocationList:
+        return self.view.hub.revocations  # type: ignore[attr-defined, no-any-return]  # HubGraphQL's
 
-    async def _close_when_token_ends(self) -> None:
-        valid_until = getattr(self.context.actor, "valid_until", None)
-        if valid_until is None:
-            return
-        while not self._token_ended():
-            await asyncio.sleep(max(valid_until - time.time(), 0.05))
-        await self._close_expired()
+    def _token_refused(self) -> str | None:
+        """Why the socket's token is no longer accepted (the close reason), or None."""
+        actor = self.context.actor
+        valid_until = getattr(actor, "valid_until", None)
+        if valid_until is not None and time.time() > valid_until:
+            return "token expired"
+        refusal = self._revocations().refusal(actor)
+        return refusal.value if refusal is not None else None
 
-    async def _close_expired(self) -> None:
-        for operation_id in list(self.operations):  # no message goes out on an ended token
+    async def _close_when_token_refused(self) -> None:
+        """Wake when the token ends or the revocation list changes; close once it is refused."""
+        valid_until = getattr(self.context.actor, "valid_until", None)
+        while (refused := self._token_refused()) is None:
+            changed = asyncio.ensure_future(self._revocations().changed())
+            try:
+                timeout = None if valid_until is None else max(valid_until - time.time(), 0.05)
+                await asyncio.wait({changed}, timeout=timeout)
+            finally:
+                changed.cancel()
+        await self._close_refused(refused)
+
+    async def _close_refused(self, reason: str) -> None:
+        for operation_id in list(self.operations):  # no message goes out on a refused token
             await self.cleanup_operation(operation_id)
         with suppress(Exception):  # the client may be gone already
-            await self.websocket.close(code=TOKEN_EXPIRED, reason="token expired")
+            await self.websocket.close(code=TOKEN_REFUSED, reason=reason)
 
     async def _refuse(self, message: SubscribeMessage, text: str, **extensions: Any) -> None:
         error = GraphQLError(text, extensions={"code": "RATE_LIMITED", **extensions})

@@ -50,6 +50,9 @@ OUTBOX_OLDEST_DUE = Gauge("slrt_outbox_oldest_due_age_seconds",
 WORKER_LEASES = Counter("slrt_worker_leases", "Outbox leases taken, lost before recording, or handed back",
                         ["event"])
 
+REVOCATION_RELOADS = Counter("slrt_revocation_list_reloads", "Reloads of the revoked clients and disabled partners "
+                             "(outcome ok or error)", ["outcome"])
+
 UNNAMED = "anonymous"
 
 
@@ -90,6 +93,10 @@ def observe_delivery(outcome: str, duration_ms: int) -> None:
 def observe_leases(event: str, count: int = 1) -> None:
     if count:
         WORKER_LEASES.labels(event).inc(count)
+
+
+def observe_revocation_reload(outcome: str) -> None:
+    REVOCATION_RELOADS.labels(outcome).inc()
 
 
 def exposition() -> tuple[bytes, str]:

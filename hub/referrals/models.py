@@ -34,6 +34,9 @@ class Partner(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     disabled_reason: Mapped[str | None] = mapped_column(String(500))
+    # Set when an administrator disabled the partner: its tokens are refused (hub/access/revocations.py).
+    # An endpoint disabled by delivery failures leaves it empty, so the partner can still report.
+    access_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -21,9 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from auth.principal import Actor
 from auth.roles import Role, Scope
 from hub.access.clients import ClientRegistry, IssuedClient
+from hub.access.revocations import announce
 from hub.cases.errors import CaseError, ErrorCode, Forbidden, Rejected, invalid
 from hub.cases.intake import check_text
 from hub.db.base import utcnow
+from hub.events.bus import EventBus
 from hub.referrals.commands import RegisterPartner
 from hub.referrals.endpoints import EndpointRefused, check_endpoint
 from hub.referrals.models import Partner, Programme
@@ -51,8 +53,10 @@ PartnerResult = PartnerCredentials | Partner | Rejected | Forbidden
 
 class PartnerService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clients: ClientRegistry, *,
-                 allow_private: bool, grace: timedelta, now: Callable[[], datetime] = utcnow) -> None:
+                 allow_private: bool, grace: timedelta, now: Callable[[], datetime] = utcnow,
+                 events: EventBus | None = None) -> None:
         self._sessions = sessions
+        self._events = events
         self._clients = clients
         self._allow_private = allow_private
         self._grace = grace
@@ -110,15 +114,38 @@ class PartnerService:
             return PartnerCredentials(partner, secret, client)
 
     async def enable(self, actor: Actor, partner_id: str) -> PartnerResult:
-        """Re-enable an endpoint disabled after continuous failure or a 410 (ADMIN)."""
+        """Re-enable a partner: an endpoint disabled after continuous failure or a 410, or a
+        partner an administrator disabled, whose tokens are accepted again (ADMIN)."""
         if not actor.has(Scope.ADMIN):
             return Forbidden("only an administrator can re-enable a partner")
         async with self._sessions() as session, session.begin():
             partner = await session.get(Partner, partner_id, with_for_update=True)
             if partner is None:
                 return Rejected.one(ErrorCode.NOT_FOUND, "No partner with this id", "id")
+            if partner.access_revoked_at is not None:
+                partner.access_revoked_at = None
+                await announce(self._events, session)
             partner.active, partner.failing_since, partner.disabled_reason = True, None, None
             partner.updated_at = self._now()
+            return partner
+
+    async def disable(self, actor: Actor, partner_id: str, reason: str) -> PartnerResult:
+        """Switch a partner off (ADMIN): nothing more is delivered to it, its client gets no new
+        token, and the tokens it holds are refused on every replica within
+        ``SLRT_REVOCATION_CHECK_SECONDS``. ``enable`` switches it on again."""
+        if not actor.has(Scope.ADMIN):
+            return Forbidden("only an administrator can disable a partner")
+        if errors := check_text(reason, "Reason", 400, "reason"):
+            return Rejected(errors)
+        async with self._sessions() as session, session.begin():
+            partner = await session.get(Partner, partner_id, with_for_update=True)
+            if partner is None:
+                return Rejected.one(ErrorCode.NOT_FOUND, "No partner with this id", "id")
+            now = self._now()
+            partner.active, partner.access_revoked_at = False, partner.access_revoked_at or now
+            partner.disabled_reason = f"disabled by an administrator: {reason.strip()}"
+            partner.updated_at = now
+            await announce(self._events, session)
             return partner
 
     async def _check(self, cmd: RegisterPartner) -> list[CaseError]:

@@ -50,7 +50,15 @@ class ReferralMutations:
         return PartnerPayload.from_result(await ctx.hub.partners.rotate_secret(ctx.actor, str(id)))
 
     @strawberry.mutation(permission_classes=[requires(S.ADMIN)],
-                         description="re-enable a partner endpoint disabled after failures or a 410")
+                         description="re-enable a partner endpoint disabled after failures or a 410, or a partner "
+                                     "disabled by disablePartner")
     async def enable_partner(self, info: Info[Context, None], id: strawberry.ID) -> PartnerPayload:
         ctx = info.context
         return PartnerPayload.from_result(await ctx.hub.partners.enable(ctx.actor, str(id)))
+
+    @strawberry.mutation(permission_classes=[requires(S.ADMIN)],
+                         description="switch a partner off: no more webhooks, and its tokens are refused on every "
+                                     "replica within SLRT_REVOCATION_CHECK_SECONDS; enablePartner switches it on")
+    async def disable_partner(self, info: Info[Context, None], id: strawberry.ID, reason: str) -> PartnerPayload:
+        ctx = info.context
+        return PartnerPayload.from_result(await ctx.hub.partners.disable(ctx.actor, str(id), reason))

@@ -76,7 +76,8 @@ async def test_no_token_gets_a_bare_challenge_and_says_how_to_send_one(client, a
 def test_every_refusal_is_tested_or_reached_only_through_an_identity_provider() -> None:
     elsewhere = {Refusal.TOKEN_MISSING,  # above
                  Refusal.ISSUER_KEYS_UNAVAILABLE,  # test_external_idp
-                 Refusal.CLAIM_INVALID, Refusal.TOKEN_INVALID}  # joserfc's rarer errors, mapped in one place
+                 Refusal.CLAIM_INVALID, Refusal.TOKEN_INVALID,  # joserfc's rarer errors, mapped in one place
+                 Refusal.CLIENT_REVOKED, Refusal.PARTNER_DISABLED}  # tests/observability/test_revocation.py
     assert {r for r, _, _ in REFUSALS} | elsewhere == set(Refusal)
 
 

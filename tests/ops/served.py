@@ -24,7 +24,8 @@ def free_port() -> int:
 
 
 class ServedHub:
-    def __init__(self, settings: Settings, log_path: Path, **env: str) -> None:
+    def __init__(self, settings: Settings, log_path: Path, serve_args: tuple[str, ...] = (), **env: str) -> None:
+        self.serve_args = serve_args  # e.g. ("--workers", "2")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -41,7 +42,8 @@ class ServedHub:
     async def start(self) -> ServedHub:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(  # noqa: ASYNC220 - starts it, does not wait
-                [sys.executable, "-c", "from hub.cli import main; main()", "serve", "--port", str(self.port)],
+                [sys.executable, "-c", "from hub.cli import main; main()", "serve", "--port", str(self.port),
+                 *self.serve_args],
                 env=self.env, stdout=log, stderr=subprocess.STDOUT)
         async with httpx.AsyncClient(base_url=self.url) as client:
             for attempt in range(300):  # a bound only so a broken start fails instead of hanging
