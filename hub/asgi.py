@@ -39,7 +39,7 @@ from hub.http.graphql_media import finish_response, shape_result
 from hub.http.limits import BodyLimit, CallerAllowance, RateLimit
 from hub.http.websocket import HubTransportWS, socket_options
 from hub.http.oauth import TokenEndpoint, metadata
-from hub.observability import outbox_gauges
+from hub.observability import multiprocess, outbox_gauges
 from hub.observability.metrics import exposition
 from hub.http.request_log import RequestLog
 from hub.settings import Settings
@@ -132,6 +132,7 @@ def create_app(settings: Settings, hub: Hub | None = None, *, console_demo: bool
                 await worker.stop()
             if own:
                 await holder["hub"].close()
+            multiprocess.process_exiting()
 
     allowance = CallerAllowance(settings.rate_limit)
     graphql = _LazyGraphQL(allowance)
@@ -229,5 +230,11 @@ class _Auth:
 
 
 def app_from_environment() -> Starlette:
-    """For uvicorn's ``factory`` mode, which several worker processes need: settings from SLRT_*."""
+    """For uvicorn's ``factory`` mode, which several worker processes need: settings from SLRT_*.
+
+    Each worker is a fresh interpreter (spawned), so it sets up the JSON log lines itself.
+    """
+    from hub.observability.logs import configure_logging
+
+    configure_logging()
     return create_app(Settings())

@@ -50,9 +50,15 @@ def serve_app(settings: Settings, sock: socket.socket, workers: int = 1, console
     ``console_demo``: the console's demo sign-in (``slrt-hub demo`` only)."""
     from hub import serving
     from hub.asgi import create_app
+    from hub.observability import multiprocess
     from hub.observability.logs import configure_logging
 
     configure_logging()
-    # Several processes each build the app from an import string; they read SLRT_* themselves.
-    app = "hub.asgi:app_from_environment" if workers > 1 else create_app(settings, console_demo=console_demo)
-    serving.run(app, sock, workers=workers, ws_max_size=settings.max_request_bytes)  # frames: the same bound as request bodies
+    if workers == 1:
+        serving.run(create_app(settings, console_demo=console_demo), sock, ws_max_size=settings.max_request_bytes)
+        return
+    # Several processes each build the app from an import string; they read SLRT_* themselves,
+    # and record their metrics into one directory, so that any of them answers /metrics for all.
+    with multiprocess.shared_directory():
+        serving.run("hub.asgi:app_from_environment", sock, workers=workers,
+                    ws_max_size=settings.max_request_bytes)  # frames: the same bound as request bodies

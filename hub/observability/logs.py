@@ -25,6 +25,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,  # which of `serve --workers N`'s processes
         }
         for key, value in record.__dict__.items():
             if key not in self._skip and not key.startswith("_"):

@@ -1,9 +1,11 @@
-"""Prometheus metrics of one hub process (SPEC 10): the API and each worker serve their own.
+"""Prometheus metrics of the hub (SPEC 10): the API and each delivery worker serve their own.
 
 Metric families are module-level, as prometheus-client expects; the functions below are
 the only way the rest of the hub records into them, so label values stay bounded (an
 operation name, an error code, a connector name - never a NIK, a case id or a path
-somebody made up).
+somebody made up). With ``serve --workers N`` every process records into shared files and
+any worker's ``/metrics`` answers for all (``hub.observability.multiprocess``); each gauge
+says how the processes' values combine (``multiprocess_mode``).
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ from __future__ import annotations
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
+    CollectorRegistry,
     Counter,
     Gauge,
     Histogram,
     generate_latest,
 )
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from connectors.sdk.runtime_breaker import BreakerState
 from connectors.sdk.runtime_hooks import CallRecord
+from hub.observability import multiprocess
 
 # GraphQL answers are fast; webhooks and upstream calls may take seconds.
 _FAST = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -37,16 +42,21 @@ CONNECTOR_CALLS = Counter("slrt_connector_calls", "Upstream loads per connector 
 CONNECTOR_LATENCY = Histogram("slrt_connector_call_duration_seconds", "One upstream load, retries included",
                               ["connector"], buckets=_SLOW)
 CONNECTOR_ERRORS = Counter("slrt_connector_errors", "Failed upstream loads by reason", ["connector", "reason"])
+# Each process has its own breaker: with several workers, how many of them are in each state.
 CONNECTOR_BREAKER = Gauge("slrt_connector_breaker_state",
-                          "1 for the breaker's current state (CLOSED, HALF_OPEN, OPEN), 0 for the others",
-                          ["connector", "state"])
+                          "1 for the breaker's current state (CLOSED, HALF_OPEN, OPEN), 0 for the others; "
+                          "with several workers, how many workers' breakers are in that state",
+                          ["connector", "state"], multiprocess_mode="livesum")
 
 DELIVERIES = Counter("slrt_deliveries", "Webhook delivery attempts by outcome (delivered, retry, dead, gone)",
                      ["outcome"])
 DELIVERY_LATENCY = Histogram("slrt_delivery_duration_seconds", "One webhook POST", buckets=_SLOW)
-OUTBOX_DEPTH = Gauge("slrt_outbox_messages", "Outbox messages not yet delivered, by delivery state", ["state"])
+# Read from the database by whichever process is scraped: the latest reading is the truth.
+OUTBOX_DEPTH = Gauge("slrt_outbox_messages", "Outbox messages not yet delivered, by delivery state", ["state"],
+                     multiprocess_mode="mostrecent")
 OUTBOX_OLDEST_DUE = Gauge("slrt_outbox_oldest_due_age_seconds",
-                          "How long the oldest due message has waited past its attempt time (0: none due)")
+                          "How long the oldest due message has waited past its attempt time (0: none due)",
+                          multiprocess_mode="mostrecent")
 WORKER_LEASES = Counter("slrt_worker_leases", "Outbox leases taken, lost before recording, or handed back",
                         ["event"])
 
@@ -100,5 +110,10 @@ def observe_revocation_reload(outcome: str) -> None:
 
 
 def exposition() -> tuple[bytes, str]:
-    """The text format body and its content type, for a `/metrics` endpoint."""
+    """The text format body and its content type, for a `/metrics` endpoint: this process's
+    metrics, or with several workers every worker's, combined."""
+    if multiprocess.enabled():
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+        return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
