@@ -39,7 +39,7 @@ from hub.http.graphql_media import finish_response, shape_result
 from hub.http.limits import BodyLimit, CallerAllowance, RateLimit
 from hub.http.websocket import HubTransportWS, socket_options
 from hub.http.oauth import TokenEndpoint, metadata
-from hub.observability import multiprocess, outbox_gauges
+from hub.observability import multiprocess, outbox_gauges, tracing
 from hub.observability.metrics import exposition
 from hub.http.request_log import RequestLog
 from hub.settings import Settings
@@ -133,6 +133,7 @@ def create_app(settings: Settings, hub: Hub | None = None, *, console_demo: bool
             if own:
                 await holder["hub"].close()
             multiprocess.process_exiting()
+            tracing.flush()
 
     allowance = CallerAllowance(settings.rate_limit)
     graphql = _LazyGraphQL(allowance)
@@ -190,7 +191,8 @@ def create_app(settings: Settings, hub: Hub | None = None, *, console_demo: bool
             *([graphiql.assets_route()] if settings.debug else []),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(RequestLog), Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
+        middleware=[*tracing.asgi_middleware(),  # outermost: the request's span holds all the rest
+                    Middleware(RequestLog), Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
                     Middleware(SafeGetQueries),
                     Middleware(_Auth, holder=holder, debug=settings.debug),
                     Middleware(RateLimit, allowance=allowance, token_limit=settings.token_rate_limit)],
@@ -237,4 +239,5 @@ def app_from_environment() -> Starlette:
     from hub.observability.logs import configure_logging
 
     configure_logging()
+    tracing.configure_from_environment("slrt-hub")
     return create_app(Settings())

@@ -48,12 +48,14 @@ def serve(host: str, port: int, workers: int) -> None:
 @main.command(help="Deliver referral webhooks from the outbox until SIGTERM/SIGINT (then shut down gracefully).")
 def worker() -> None:
     from hub.delivery.runner import run_in_loop, run_worker
+    from hub.observability import tracing
     from hub.observability.logs import configure_logging
     from hub.observability.worker_metrics import with_worker_metrics
 
     settings = settings_or_exit()
     require_migrated(settings)
     configure_logging()
+    tracing.configure_from_environment("slrt-hub-worker")
     run_in_loop(with_worker_metrics(settings, run_worker(settings)))
 
 

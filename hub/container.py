@@ -30,7 +30,7 @@ from hub.referrals.queries import ReferralReader
 from hub.referrals.service import ReferralService
 from hub.events.bus import EventBus
 from hub.http.connectors import ConnectorClass, ConnectorRegistry
-from hub.observability import metrics
+from hub.observability import metrics, tracing
 from hub.screening import Screening, load_rules
 from hub.settings import Settings
 from hub.statistics.service import StatisticsService
@@ -74,6 +74,7 @@ class Hub:
         for name, runtime in registry.runtimes.items():  # every breaker shows from the first scrape
             metrics.observe_breaker(name, runtime.breaker.state)
         engine = engine or create_engine(settings.database_url)
+        tracing.instrument_engine(engine)  # SQL spans, when tracing is on
         sessions = create_session_factory(engine)
         reads = create_read_session_factory(engine)  # one statement per read: CaseReader, PeopleReader
         async with sessions() as session:

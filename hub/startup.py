@@ -50,11 +50,12 @@ def serve_app(settings: Settings, sock: socket.socket, workers: int = 1, console
     ``console_demo``: the console's demo sign-in (``slrt-hub demo`` only)."""
     from hub import serving
     from hub.asgi import create_app
-    from hub.observability import multiprocess
+    from hub.observability import multiprocess, tracing
     from hub.observability.logs import configure_logging
 
     configure_logging()
     if workers == 1:
+        tracing.configure_from_environment("slrt-hub")
         serving.run(create_app(settings, console_demo=console_demo), sock, ws_max_size=settings.max_request_bytes)
         return
     # Several processes each build the app from an import string; they read SLRT_* themselves,

@@ -17,6 +17,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 
 from connectors.sdk import Connector, discover
+from hub.observability import tracing
 
 from schema.access.queries import AuditQueries
 from schema.access.viewer import ViewerQueries
@@ -31,6 +32,7 @@ from schema.extensions.pii_guard import PiiGuard
 from schema.extensions.request_errors import RequestErrors
 from schema.enum_output import install as install_enum_output
 from schema.plain_fields import install as install_plain_fields
+from schema.extensions.tracing import OperationTracing
 from schema.people.queries import PeopleQueries
 from schema.statistics.queries import StatisticsQueries
 from schema.subscriptions import Subscription
@@ -89,6 +91,8 @@ def build_schema(debug: bool = False, limits: QueryLimits | None = None, max_bat
     extensions: list[Callable[[], SchemaExtension]] = [
         OperationMetrics, HubErrors, RequestErrors, lambda: ParserCache(maxsize=256),
         lambda: QueryLimiter(query_limits), PiiGuard]
+    if tracing.enabled():  # first, so its operation span holds every other hook's work
+        extensions.insert(0, OperationTracing)
     if not debug:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     chosen = discover().values() if connectors is None else connectors

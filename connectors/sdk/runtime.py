@@ -11,6 +11,10 @@ of transient errors, all inside `asyncio.timeout(settings.timeout)`. Any failure
 raises `ConnectorUnavailable(name, reason)`; the hub nulls only that field. Misses beyond
 the connector's `max_batch` are split into chunks fetched side by side (each through the
 rate limit and retries); the load fails as a whole if one chunk fails.
+
+Each upstream load is an OpenTelemetry span (`connector <name>`: key count, outcome,
+calls made), each try of each chunk a child span with its retry number; they record nothing
+when the hub has not turned tracing on. Never the keys (NIKs, KKs) nor exception messages.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from datetime import UTC, datetime
 
 import aiohttp
 from aiolimiter import AsyncLimiter
+from opentelemetry import trace
+from opentelemetry.trace import StatusCode
 from tenacity import (
     AsyncRetrying,
     retry_if_exception_type,
@@ -46,6 +52,9 @@ from connectors.sdk.runtime_breaker import BreakerState, CircuitBreaker
 from connectors.sdk.runtime_cache import MISSING, NOT_FOUND, TTLCache
 from connectors.sdk.runtime_hooks import CallHook, CallRecord, log, log_call
 from connectors.sdk.settings import ConnectorSettings
+
+
+_tracer = trace.get_tracer("slrt.connectors")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +165,12 @@ class ConnectorRuntime:
         started = time.perf_counter()
         outcome = "cancelled"  # stays so only if the caller's task is cancelled mid-load
         found: Mapping[str, ConnectorRecord] = {}
+        span = _tracer.start_span(f"connector {self.name}", attributes={
+            "slrt.connector": self.name, "slrt.connector.keys": len(keys)})
         try:
             async with asyncio.timeout(timeout):
-                found = await self._in_chunks(keys, http)
+                with trace.use_span(span, record_exception=False, set_status_on_exception=False):
+                    found = await self._in_chunks(keys, http)
             outcome = "ok"
         except TimeoutError:
             outcome = "timeout"
@@ -174,6 +186,11 @@ class ConnectorRuntime:
                 self.breaker.release()  # nobody learnt anything about the upstream
             else:
                 self._finish(outcome, duration)
+            span.set_attributes({"slrt.connector.outcome": outcome, "slrt.connector.calls": http.calls,
+                                 "slrt.connector.found": len(found)})
+            if outcome != "ok":
+                span.set_status(StatusCode.ERROR, outcome)
+            span.end()
             self._emit(
                 CallRecord(self.name, len(keys), outcome, duration, http.calls, datetime.now(UTC), len(found),
                            budget=timeout)
@@ -206,13 +223,20 @@ class ConnectorRuntime:
             reraise=True,
         )
         async for attempt in retrying:
-            with attempt:
+            with attempt, _tracer.start_as_current_span(
+                    f"connector {self.name} try", record_exception=False, set_status_on_exception=False,
+                    attributes={"slrt.connector": self.name, "slrt.connector.keys": len(keys),
+                                "slrt.connector.retry": attempt.retry_state.attempt_number - 1}) as span:
                 async with self._limiter:
                     try:
                         found = await self.connector.fetch_many(keys, http)
                     except (KeyError, TypeError, ValueError, AttributeError) as exc:
                         # the connector could not read the body: treat like garbage upstream
+                        span.set_status(StatusCode.ERROR, "malformed")
                         raise malformed() from exc
+                    except UpstreamError as exc:
+                        span.set_status(StatusCode.ERROR, exc.reason)
+                        raise
                     # keys the upstream volunteered but we did not ask for are dropped
                     asked = set(keys)
                     return {k: v for k, v in found.items() if k in asked}

@@ -26,6 +26,7 @@ from connectors.sdk import (
     log_call,
     validate_connector_class,
 )
+from hub.observability import tracing
 from hub.observability.request_id import outbound_trace_config
 
 ConnectorClass = type[Connector[ConnectorSettings]]
@@ -67,9 +68,10 @@ class ConnectorRegistry:
         else:  # given classes (tests, embedding) are held to the same contract as entry points
             found = {name: validate_connector_class(cls, expected_name=name) for name, cls in classes.items()}
         # The pool is shared by every connector; per-connector timeouts bound each call.
-        # Its trace config sends the current request's id upstream as x-request-id.
+        # Its trace configs send the current request's id upstream as x-request-id and, when
+        # tracing is on, a span per call with W3C traceparent.
         session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100, limit_per_host=20),
-                                        trace_configs=[outbound_trace_config()])
+                                        trace_configs=[outbound_trace_config(), *tracing.client_trace_configs()])
         cache = TTLCache()
         runtimes = build_runtimes(found, session, settings=settings, cache=cache, hooks=hooks,
                                   include_disabled=True, on_breaker_change=on_breaker_change)

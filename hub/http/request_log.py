@@ -8,7 +8,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.observability import metrics, request_id as request_ids
+from hub.observability import metrics, request_id as request_ids, tracing
 
 log = logging.getLogger("slrt.request")
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -27,6 +27,12 @@ def _request_id(scope: Scope) -> str:
     request_id = given if harmless else request_ids.new_request_id()
     scope.setdefault("state", {})["request_id"] = request_id
     return request_id
+
+
+def _trace_id() -> dict[str, str]:
+    # With tracing on, the line names the request's trace: from a log line to its trace.
+    trace_id = tracing.current_trace_id()
+    return {"trace_id": trace_id} if trace_id else {}
 
 
 class RequestLog:
@@ -62,7 +68,7 @@ class RequestLog:
             metrics.observe_http(scope["method"], scope["path"] if status != 404 else "unmatched", status, elapsed)
             actor = scope.get("state", {}).get("actor")
             log.info("%s %s %s", scope["method"], scope["path"], status, extra={
-                "request_id": request_id, "method": scope["method"], "path": scope["path"], "status": status,
+                "request_id": request_id, **_trace_id(), "method": scope["method"], "path": scope["path"], "status": status,
                 "duration_ms": round(elapsed * 1000, 2),
                 "subject": getattr(actor, "subject", None),
                 "operation": scope.get("state", {}).get("operation"),

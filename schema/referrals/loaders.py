@@ -14,7 +14,7 @@ from schema.loaders import keyed
 class ReferralLoaders:
     def __init__(self, reader: ReferralReader, actor: Actor) -> None:
         self.by_case: BatchLoader[str, list[Referral]] = keyed(reader.by_case, list)
-        self.case: BatchLoader[str, Case | None] = keyed(lambda ids: reader.cases(actor, ids), lambda: None)
+        self.case: BatchLoader[str, Case | None] = keyed(lambda ids: reader.cases(actor, ids), lambda: None, "cases")
         self.programme: BatchLoader[str, Programme | None] = keyed(reader.programmes_by_code, lambda: None)
         self.partner: BatchLoader[str, Partner | None] = keyed(reader.partners_by_id, lambda: None)
         self.partner_programmes: BatchLoader[str, list[Programme]] = keyed(reader.programmes_by_partner, list)
