@@ -56,6 +56,8 @@ class DeliveryMessage(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # W3C traceparent of the request that queued it (tracing on): each attempt's span links to it.
+    trace_context: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         # Claiming takes the first due messages of each endpoint from this index, however

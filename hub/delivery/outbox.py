@@ -19,6 +19,7 @@ from hub.delivery.models import DeliveryMessage, DeliveryState
 from hub.delivery.policy import AttemptOutcome
 from hub.delivery.results import Decision, Result
 from hub.delivery.store import Endpoint, open_store
+from hub.observability import tracing
 from hub.referrals.models import Referral
 
 __all__ = ["Claimed", "Decision", "Endpoint", "Result", "claim", "enqueue", "record"]
@@ -28,7 +29,8 @@ def enqueue(session: AsyncSession, referral: Referral, event_type: str, body: st
     """Add the message to the caller's transaction: it commits or rolls back with the change."""
     message = DeliveryMessage(referral_id=referral.id, partner_id=referral.partner_id, event_type=event_type,
                               body=body, state=DeliveryState.QUEUED, attempts=0, round_start=0,
-                              next_attempt_at=now, created_at=now, updated_at=now)
+                              next_attempt_at=now, created_at=now, updated_at=now,
+                              trace_context=tracing.current_traceparent())  # None unless tracing is on
     session.add(message)
     return message
 

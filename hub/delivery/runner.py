@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from hub.db.engine import create_engine
 from hub.delivery.worker import DeliveryWorker
+from hub.observability import tracing
 from hub.settings import Settings
 
 T = TypeVar("T")
@@ -20,6 +21,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     engine = create_engine(settings.database_url)
+    tracing.instrument_engine(engine)
     try:
         await DeliveryWorker(engine, settings).run(stop)
     finally:

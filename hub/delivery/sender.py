@@ -24,7 +24,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 from hub.delivery.claims import Claimed
 from hub.delivery.store import Endpoint
 from hub.delivery.policy import AttemptOutcome, parse_retry_after
-from hub.observability import request_id
+from hub.observability import request_id, tracing
 from hub.referrals.endpoints import EndpointRefused, address_allowed, check_url_form
 
 USER_AGENT = "slrt-hub-webhooks/1"
@@ -68,8 +68,10 @@ class Sender:
 
     async def __aenter__(self) -> Sender:
         connector = aiohttp.TCPConnector(limit=self._concurrency, resolver=GuardedResolver(self._allow_private))
+        # with tracing on, a span per POST and W3C traceparent on it
         self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout,
-                                             headers={"user-agent": USER_AGENT})
+                                             headers={"user-agent": USER_AGENT},
+                                             trace_configs=tracing.client_trace_configs())
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

@@ -91,6 +91,15 @@ class OutboxStore:
             out[p.id] = Endpoint(p.id, p.webhook_url, tuple(secrets))
         return out
 
+    async def trace_contexts(self, ids: list[str]) -> dict[str, str]:
+        """The stored traceparent of each message that has one (asked only with tracing on, so
+        the claim stays the one statement it is)."""
+        M = DeliveryMessage.__table__
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(M.c.id, M.c.trace_context).where(
+                M.c.id.in_(ids), M.c.trace_context.is_not(None)))).all()
+        return {row.id: row.trace_context for row in rows}
+
     async def release(self, messages: list[Claimed], now: datetime) -> None:
         """Hand unfinished messages back so another worker sends them without waiting for the lease."""
         if not messages:

@@ -38,7 +38,7 @@ from hub.delivery.recorder import Recorder
 from hub.delivery.results import Decision, Result
 from hub.delivery.sender import Sender
 from hub.delivery.store import Endpoint, open_store
-from hub.observability import metrics, request_id
+from hub.observability import metrics, request_id, tracing
 from hub.settings import Settings
 
 log = logging.getLogger("slrt.delivery")
@@ -66,6 +66,7 @@ class DeliveryWorker:
         self._stopping = False
         self._drained = False  # the last claim found less than it asked for
         self._wake = asyncio.Event()
+        self._origins: dict[str, str] = {}  # message id -> traceparent of the request that queued it
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set, then shut down gracefully."""
@@ -130,8 +131,17 @@ class DeliveryWorker:
         except Exception:  # noqa: BLE001 - the leases run out and the messages are claimed again
             log.exception("reading the endpoints of %d claimed messages failed", len(claimed))
             return
+        if tracing.enabled():
+            await self._trace_origins(claimed)
         self._ready.extend((m, endpoints[m.partner_id]) for m in claimed)
         self._start_ready()
+
+    async def _trace_origins(self, claimed: list[Claimed]) -> None:
+        """Each message's stored traceparent (tracing on only: one query per claimed batch)."""
+        try:
+            self._origins.update(await self._store.trace_contexts([m.id for m in claimed]))
+        except Exception:  # noqa: BLE001 - an attempt without its link is better than no attempt
+            log.warning("reading the trace context of %d claimed messages failed", len(claimed), exc_info=True)
 
     def _start_ready(self) -> None:
         while self._ready and self._sending < self._s.delivery_concurrency and not self._stopping:
@@ -158,12 +168,20 @@ class DeliveryWorker:
         # Each attempt has its own id: sent as x-request-id and on the attempt's log line.
         attempt_id = request_id.new_request_id()
         request_id.current.set(attempt_id)  # this task's own context: other attempts keep theirs
-        try:
-            outcome = await self._sender.send(message, endpoint, attempt_id)
-        finally:
-            self._sending -= 1
-            self._start_ready()
-        decision = self.decide(message, outcome)
+        # With tracing on, the attempt is a trace of its own, linked to the request that queued it.
+        with tracing.linked_span("webhook delivery", self._origins.pop(message.id, None), {
+                "slrt.partner.id": message.partner_id, "slrt.delivery.message_id": message.id,
+                "slrt.delivery.event_type": message.event_type,
+                "slrt.delivery.attempt": message.attempts + 1}) as span:
+            try:
+                outcome = await self._sender.send(message, endpoint, attempt_id)
+            finally:
+                self._sending -= 1
+                self._start_ready()
+            decision = self.decide(message, outcome)
+            span.set_attribute("slrt.delivery.verdict", decision.verdict.value)
+            if outcome.status_code is not None:
+                span.set_attribute("http.response.status_code", outcome.status_code)
         try:
             kept = await self._recorder.record(Result(message, outcome, decision, utcnow()))
         except Exception:  # noqa: BLE001 - the lease expires and another attempt follows
@@ -197,6 +215,7 @@ class DeliveryWorker:
         self._stopping = True  # no new attempt starts; the ready queue goes back unsent
         unsent = [m for m, _ in self._ready]
         self._ready.clear()
+        self._origins.clear()
         running = dict(self._in_flight)
         pending: set[asyncio.Task[None]] = set()
         if running:
