@@ -28,6 +28,7 @@ from hub.observability import tracing
 from hub.settings import Settings
 from tests.cases.flow import Flow
 from tests.conftest import Api
+from tests.observability.listeners import Heard, serve as _serve
 from tests.referrals.scenario import REGISTER, UPDATE, in_state, partner_input, wait_for
 
 SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
@@ -56,26 +57,6 @@ def exporters() -> tuple[Recorder, Recorder]:
     trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(raw))  # type: ignore[attr-defined]
     tracing.stop()
     return leaving, raw
-
-
-@dataclass
-class Heard:
-    """Requests an aiohttp app received: path and traceparent header."""
-
-    requests: list[tuple[str, str | None]] = field(default_factory=list)
-
-    @web.middleware
-    async def middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        self.requests.append((request.path, request.headers.get("traceparent")))
-        return await handler(request)
-
-
-async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
 
 
 @dataclass
