@@ -46,6 +46,10 @@ from hub.people.identity import mask_identity_numbers
 log = logging.getLogger("slrt.tracing")
 TRACER = "slrt.hub"
 PROBES = "/healthz,/readyz,/metrics"
+# Headers are recorded only if a deployer asks (OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_*);
+# these are redacted even then: tokens, cookies, secrets, webhook signatures.
+SENSITIVE_HEADERS = ["authorization", "proxy-authorization", "cookie", "set-cookie", "webhook-signature",
+                     ".*secret.*", ".*token.*", ".*api-key.*"]
 _W3C = TraceContextTextMapPropagator()
 _on = False
 
@@ -160,7 +164,7 @@ def client_trace_configs() -> list[aiohttp.TraceConfig]:
         return []
     from opentelemetry.instrumentation.aiohttp_client import create_trace_config
 
-    return [create_trace_config(url_filter=url_for_span)]
+    return [create_trace_config(url_filter=url_for_span, sensitive_headers=SENSITIVE_HEADERS)]
 
 
 def url_for_span(url: yarl.URL) -> str:
@@ -177,7 +181,8 @@ def asgi_middleware() -> list[Any]:
     from starlette.middleware import Middleware
 
     return [Middleware(OpenTelemetryMiddleware, excluded_urls=PROBES, exclude_spans=["receive", "send"],
-                       server_request_hook=_request_without_query)]
+                       server_request_hook=_request_without_query,
+                       http_capture_headers_sanitize_fields=SENSITIVE_HEADERS)]
 
 
 _URL_ATTRIBUTES = ("http.url", "url.full", "http.target")

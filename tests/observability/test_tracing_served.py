@@ -75,7 +75,9 @@ async def test_serve_and_worker_export_over_otlp_and_the_attempt_links_to_the_re
     receiver, endpoint = otlp
     heard, partner_runner, partner_url = await _partner()
     # only standard variables; a short batch delay so spans leave while the test waits
-    otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "OTEL_BSP_SCHEDULE_DELAY": "100"}
+    otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "OTEL_BSP_SCHEDULE_DELAY": "100",
+            # a deployer asking for request headers gets them, the bearer token redacted
+            "OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST": "authorization,content-type"}
     served = ServedHub(settings, tmp_path / "serve.log", SLRT_DELIVERY_EMBEDDED="false")
     served.env = {**_otel_free(served.env), **otel}
     worker: subprocess.Popen[bytes] | None = None
@@ -106,6 +108,10 @@ async def test_serve_and_worker_export_over_otlp_and_the_attempt_links_to_the_re
     assert any(s.span.name.startswith("INSERT") for s in statements), [s.span.name for s in in_request]
     [server] = [s for s in in_request if not s.span.parent_span_id]
     assert server.scope == "opentelemetry.instrumentation.asgi" and server.service == "slrt-hub"
+    headers = {a.key: [v.string_value for v in a.value.array_value.values] for a in server.span.attributes
+               if a.key.startswith("http.request.header.")}
+    assert headers == {"http.request.header.authorization": ["[REDACTED]"],
+                       "http.request.header.content_type": ["application/json"]}, headers
 
     [attempt] = receiver.named("webhook delivery")
     assert attempt.service == "slrt-hub-worker"  # another process …
