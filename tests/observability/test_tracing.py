@@ -16,10 +16,12 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import StatusCode
 
 from auth.roles import Role
 from connectors.sdk import discover
 from connectors.simulators import create_app as simulators_app
+from connectors.simulators import simulator_state
 from hub.asgi import create_app
 from hub.container import Hub
 from hub.delivery.models import DeliveryState
@@ -62,6 +64,7 @@ def exporters() -> tuple[Recorder, Recorder]:
 @dataclass
 class Traced:
     hub: Hub
+    sims: web.Application
     client: httpx.AsyncClient
     sector: Heard
     partner: Heard
@@ -95,7 +98,7 @@ async def traced(hub: Hub, settings: Settings, exporters: tuple[Recorder, Record
     transport = httpx.ASGITransport(app=create_app(settings, traced_hub), client=("127.0.0.1", 50000))
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
-            yield Traced(traced_hub, client, sector, partner, f"{partner_url}/webhooks", leaving, raw)
+            yield Traced(traced_hub, sims, client, sector, partner, f"{partner_url}/webhooks", leaving, raw)
     finally:
         tracing.stop()
         leaving.recording = raw.recording = False
@@ -212,6 +215,24 @@ async def test_a_sector_system_receives_traceparent_and_the_connector_load_has_i
     batches = [s.name for s in spans if s.name.startswith("load ") and s.context.trace_id == load.context.trace_id]
     assert "load members" in batches
     assert not [s for s in spans if s.name.startswith("GraphQL Resolving")]
+
+
+async def test_each_try_of_a_failing_connector_is_a_span_with_its_retry_number(
+        traced: Traced, settings: Settings) -> None:
+    case_id = await Flow(traced.as_role).case_in("REVIEWED")
+    simulator_state(traced.sims, "bpjs").knobs.error_rate = 1.0  # every call answers 503
+    response = await traced.as_role(Role.FRONT_OFFICE, "3275")(READ, id=case_id)
+    assert {e["extensions"]["code"] for e in response["errors"]} == {"CONNECTOR_UNAVAILABLE"}, response
+    spans = traced.leaving.get_finished_spans()
+    [load] = [s for s in spans if s.name == "connector bpjs"]
+    assert load.attributes["slrt.connector.outcome"] == "http_503" and load.attributes["slrt.connector.calls"] == 3
+    assert load.status.status_code is StatusCode.ERROR
+    tries = sorted((s for s in spans if s.name == "connector bpjs try"), key=lambda s: s.start_time or 0)
+    assert [t.attributes["slrt.connector.retry"] for t in tries] == [0, 1, 2]  # retries: 2, the default
+    for attempt in tries:
+        assert attempt.parent.span_id == load.context.span_id and attempt.status.description == "http_503"
+        [http] = [s for s in spans if s.parent is not None and s.parent.span_id == attempt.context.span_id]
+        assert http.attributes.get("http.response.status_code", http.attributes.get("http.status_code")) == 503
 
 
 async def test_no_span_of_a_whole_workflow_carries_an_identity_number(traced: Traced, settings: Settings) -> None:
