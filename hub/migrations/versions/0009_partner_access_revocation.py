@@ -1,7 +1,7 @@
 """partner access revocation: when an administrator disabled a partner
 
-Revision ID: 0008_partner_access_revocation
-Revises: 0007_referral_escalation
+Revision ID: 0009_partner_access_revocation
+Revises: 0008_statistics_rollups
 
 ``partners.access_revoked_at`` is set by ``disablePartner`` (ADMIN): from then on every
 token carrying the partner's id is refused on every replica within
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_partner_access_revocation"
-down_revision = "0007_referral_escalation"
+revision = "0009_partner_access_revocation"
+down_revision = "0008_statistics_rollups"
 branch_labels = None
 depends_on = None
 
