@@ -1,7 +1,7 @@
 """outbox trace context: the W3C traceparent of the request that queued a message
 
-Revision ID: 0010_outbox_trace_context
-Revises: 0009_partner_access_revocation
+Revision ID: 0012_outbox_trace_context
+Revises: 0011_partner_access_revocation
 
 With tracing on, ``createReferral`` (and every other change that queues a webhook) keeps its
 request's ``traceparent`` beside the message, so each delivery attempt — hours later, in
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_outbox_trace_context"
-down_revision = "0009_partner_access_revocation"
+revision = "0012_outbox_trace_context"
+down_revision = "0011_partner_access_revocation"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """partner access revocation: when an administrator disabled a partner
 
-Revision ID: 0009_partner_access_revocation
-Revises: 0008_statistics_rollups
+Revision ID: 0011_partner_access_revocation
+Revises: 0010_audit_subject_area
 
 ``partners.access_revoked_at`` is set by ``disablePartner`` (ADMIN): from then on every
 token carrying the partner's id is refused on every replica within
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_partner_access_revocation"
-down_revision = "0008_statistics_rollups"
+revision = "0011_partner_access_revocation"
+down_revision = "0010_audit_subject_area"
 branch_labels = None
 depends_on = None
 
