@@ -121,7 +121,7 @@ async def _workflow(t: Traced, settings: Settings) -> dict[str, Any]:
     created = await t.client.post("/graphql", headers={"authorization": f"Bearer {back.token}"}, json={
         "query": CREATE, "variables": {"input": {"caseId": case_id, "programmeCode": "PBI_JK", "reason": "No JKN"}}})
     referral = created.json()["data"]["createReferral"]["referral"]
-    worker = DeliveryWorker(t.hub.sessions, settings.model_copy(update={"delivery_poll_seconds": 0.02}))
+    worker = DeliveryWorker(t.hub.engine, settings.model_copy(update={"delivery_poll_seconds": 0.02}))
     import asyncio
 
     stop = asyncio.Event()
