@@ -158,7 +158,10 @@ async def test_checking_tokens_reads_no_table_per_request(hub: Hub, client, as_r
     after = Scrape((await client.get("/metrics")).text)
     reloads = after.sum("slrt_revocation_list_reloads_total") - before.sum("slrt_revocation_list_reloads_total")
     reads = [s for s in statements if "oauth_clients" in s or "access_revoked_at" in s]
-    assert len(reads) == 2 * reloads  # only the list's own reloads (two statements each), never per request
+    # only the list's own reloads (two statements each), never per request: 20 requests would
+    # read at least 20 times. (At most, not exactly: a reload already running when the listener
+    # was attached, a NOTIFY from an earlier test on PostgreSQL, counts without its statements.)
+    assert len(reads) <= 2 * reloads
     assert reloads < 10
 
 
