@@ -102,10 +102,11 @@ async def test_the_victim_areas_own_staff_can_make_each_change(served: Served) -
     """Every mutation that points at the victim's records answers its own staff differently
     from nobody (done, or refused for the record's state rather than not found)."""
     world = served.world
+    # The partner before the ADMIN: the ADMIN's disablePartner refuses partner A's tokens from then on.
     staff = [world.caller(Role.FACILITATOR, VICTIM_VILLAGE, sub=VICTIM_RECORDER),
              world.caller(Role.SUPERVISOR, VICTIM_DISTRICT), world.caller(Role.FRONT_OFFICE, "3275"),
-             world.caller(Role.BACK_OFFICE, "3275"), world.caller(Role.ADMIN),
-             world.caller(Role.PARTNER, sub=world.client_ids["A"], partner="A")]
+             world.caller(Role.BACK_OFFICE, "3275"),
+             world.caller(Role.PARTNER, sub=world.client_ids["A"], partner="A"), world.caller(Role.ADMIN)]
     mutations = [op for op in served.ops if op.kind == "mutation" and secret_kinds(op)]
     told: set[str] = set()
     for caller in staff:
