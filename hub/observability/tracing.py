@@ -81,6 +81,10 @@ def configure_from_environment(service: str) -> bool:
         elif name.strip().lower() in ("otlp", ""):
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
+            protocol = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or os.environ.get(
+                "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+            if protocol.strip().lower() != "http/protobuf":  # gRPC would need grpcio, not installed
+                log.warning("OTEL_EXPORTER_OTLP_PROTOCOL %r is not supported here; sending http/protobuf", protocol)
             exporters.append(OTLPSpanExporter())
         else:
             log.warning("OTEL_TRACES_EXPORTER %r is not supported here (otlp, console); ignored", name.strip())
