@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from connectors.synthetic import names
 from connectors.synthetic.nik import household_key
@@ -43,6 +44,10 @@ def _place(region: str, h: int) -> tuple[str, str]:
     return names.VILLAGES[digit(h, 9, len(names.VILLAGES))]
 
 
+# A pure function of its argument and its result immutable: remembered, so a simulator answers
+# a repeated key like a lookup instead of re-deriving it (its CPU competes with the hub's on
+# the benchmarks' shared cores). Bounded: `slrt-hub seed` derives a million once each.
+@lru_cache(maxsize=8192)
 def household(kk: str) -> HouseholdStory:
     """The story of the household `kk` belongs to; any KK with the same `household_key` shares it."""
     h = seed("household", household_key(kk))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from connectors.synthetic import names
 from connectors.synthetic.household import HouseholdStory, household
@@ -48,6 +49,11 @@ class PersonStory:
 
 def person(nik: str, today: date | None = None) -> PersonStory | None:
     """None when `nik` is not a valid NIK (every simulator answers "not found")."""
+    return _person(nik, today or date.today())
+
+
+@lru_cache(maxsize=16384)  # pure and immutable, as `household` (which says why)
+def _person(nik: str, today: date) -> PersonStory | None:
     parsed = parse_nik(nik)
     if parsed is None:
         return None
@@ -66,7 +72,7 @@ def person(nik: str, today: date | None = None) -> PersonStory | None:
         registered_birth_date=parsed.birth_date + timedelta(days=3) if shifted else parsed.birth_date,
         alive=digit(p, 1, 50) != 0,
         coverage=_coverage(p, nik, home),
-        schooling=_schooling(p, parsed, home, today or date.today()),
+        schooling=_schooling(p, parsed, home, today),
     )
 
 
