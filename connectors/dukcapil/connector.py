@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import strawberry
@@ -62,7 +62,7 @@ class CivilRegistry(ConnectorRecord):
             name_match=answer("NAMA_LGKP"),
             registered_name=data["NAMA_LGKP"],
             birth_place=data["TMPT_LHR"],
-            birth_date=datetime.strptime(data["TGL_LHR"], "%d-%m-%Y").date(),
+            birth_date=_wire_date(data["TGL_LHR"]),
             sex="F" if data["JENIS_KLMIN"] == "PEREMPUAN" else "M",
             kk_number=data["NO_KK"],
             address=data["ALAMAT"],
@@ -74,12 +74,22 @@ class CivilRegistry(ConnectorRecord):
         )
 
 
+def _wire_date(text: str) -> date:
+    """Dukcapil's DD-MM-YYYY; `strptime` took most of reading 200 records. A malformed
+    date raises ValueError: the runtime treats the body as malformed."""
+    day, month, year = text.split("-")
+    if len(day) != 2 or len(month) != 2 or len(year) != 4:
+        raise ValueError(f"not DD-MM-YYYY: {len(text)} characters")
+    return date(int(year), int(month), int(day))
+
+
 def verification_request(nik: str) -> dict[str, str]:
     """What we claim about a NIK: the birth date and sex it encodes, when it parses."""
     claim = {"NIK": nik}
     parsed = parse_nik(nik)
     if parsed is not None:
-        claim["TGL_LHR"] = parsed.birth_date.strftime("%d-%m-%Y")
+        born = parsed.birth_date
+        claim["TGL_LHR"] = f"{born.day:02d}-{born.month:02d}-{born.year:04d}"  # DD-MM-YYYY, as strftime wrote it
         claim["JENIS_KLMIN"] = "PEREMPUAN" if parsed.sex == "F" else "LAKI-LAKI"
     return claim
 

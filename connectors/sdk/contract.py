@@ -13,7 +13,8 @@ A connector is a small class that *declares*; `ConnectorRuntime` owns the plumbi
             body = await http.post_json("/peserta/batch", {"nik": list(keys)})
             return {row["nik"]: HealthCoverage.from_wire(row) for row in body["peserta"]}
 
-`fetch_many` makes ONE upstream call for the keys it is given and returns key -> record; a
+`fetch_many` makes ONE upstream call for the keys it is given and returns key -> record, each
+record built for this call (the runtime stamps its provenance in place); a
 key absent from the mapping is "not found". It is never given more than the connector's
 `max_batch` keys: the runtime splits a bigger batch into several calls. It lets upstream errors propagate: `Http`
 already classified them. A `KeyError`/`TypeError`/`ValueError` while reading the body

@@ -47,7 +47,7 @@ from connectors.sdk.errors import (
     malformed,
 )
 from connectors.sdk.http import Http, OutboundAuth
-from connectors.sdk.records import ConnectorRecord, stamped
+from connectors.sdk.records import ConnectorRecord, stamp, stamped
 from connectors.sdk.runtime_breaker import BreakerState, CircuitBreaker
 from connectors.sdk.runtime_cache import MISSING, NOT_FOUND, TTLCache
 from connectors.sdk.runtime_hooks import CallHook, CallRecord, log, log_call
@@ -121,7 +121,8 @@ class ConnectorRuntime:
             if hit is MISSING:
                 misses.append(key)
             else:
-                result[key] = None if hit is NOT_FOUND else stamped_copy(hit, cached=True)
+                # the cache holds a copy stamped `cached=True`, never mutated: shared, not copied
+                result[key] = None if hit is NOT_FOUND else hit  # type: ignore[assignment]
         if not misses:
             return result
         if not self.settings.enabled:
@@ -135,14 +136,18 @@ class ConnectorRuntime:
             raise ConnectorUnavailable(self.name, "circuit_open")
         fetched = await self._load_upstream(misses, timeout)
         now = datetime.now(UTC)
+        ttl = self.settings.cache_ttl
         for key in misses:
             record = fetched.get(key)
             if record is None:
-                self.cache.set(self.name, key, NOT_FOUND, self.settings.cache_ttl)
+                self.cache.set(self.name, key, NOT_FOUND, ttl)
                 result[key] = None
             else:
-                record = stamped(record, source=self.name, fetched_at=now, cached=False)
-                self.cache.set(self.name, key, record, self.settings.cache_ttl)
+                # The connector built it for this call (Connector.fetch_many): stamped in place,
+                # no copy; the cache gets its own copy, made once here rather than on every hit.
+                stamp(record, source=self.name, fetched_at=now, cached=False)
+                if ttl > 0:
+                    self.cache.set(self.name, key, stamped(record, source=self.name, fetched_at=now, cached=True), ttl)
                 result[key] = record
         return {key: result[key] for key in wanted}
 
@@ -277,11 +282,6 @@ class ConnectorRuntime:
 
     def __repr__(self) -> str:
         return f"<ConnectorRuntime {self.name!r} settings={self.settings!r}>"
-
-
-def stamped_copy(record: object, *, cached: bool) -> ConnectorRecord:
-    assert isinstance(record, ConnectorRecord)
-    return stamped(record, source=record.source, fetched_at=record.fetched_at, cached=cached)
 
 
 def build_runtimes(
