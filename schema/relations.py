@@ -114,14 +114,17 @@ async def _level(info: Info, objects: Sequence[Any], type_name: str, selections:
     if not objects or not selections:
         return
     fields = info.schema._schema.get_type(type_name).fields  # graphql-core's type, as the limits read it
-    steps = []
+    gating, leaves = [], []
     for name, subselections in _collect(selections, type_name).items():
         definition = fields[name].extensions.get("strawberry-definition") if name in fields else None
         relation = (getattr(definition, "metadata", None) or {}).get(RELATION)
         if relation is not None and (relation.allowed is None or relation.allowed(info)):
-            steps.append(_load(info, relation, objects, subselections))
-    if steps:
-        await asyncio.gather(*steps)
+            step = _load(info, relation, objects, subselections)
+            (gating if relation.children is not None and subselections else leaves).append(step)
+    # Loads start in this order: first those the next level waits for (a household's members),
+    # then the leaves (its connector records), each group in document order.
+    if gating or leaves:
+        await asyncio.gather(*gating, *leaves)
 
 
 async def _load(info: Info, relation: Relation, objects: Sequence[Any], selections: list[Selection]) -> None:
@@ -144,7 +147,9 @@ def _collect(selections: Iterable[Selection], type_name: str | None) -> dict[str
     """Field name -> the selections under it, through fragments that apply to `type_name`
     (any, if None), leaving out what @skip/@include leave out."""
     found: dict[str, list[Selection]] = {}
-    stack = list(selections)
+    # in document order: `_level` starts the loads in this order, and the first-selected
+    # connector's request leaves first (the stack is filled reversed for that)
+    stack = list(reversed(selections))
     while stack:
         node = stack.pop()
         if node.directives.get("skip", {}).get("if") is True or node.directives.get("include", {}).get("if") is False:
@@ -152,5 +157,5 @@ def _collect(selections: Iterable[Selection], type_name: str | None) -> dict[str
         if isinstance(node, SelectedField):
             found.setdefault(node.name, []).extend(node.selections)
         elif type_name is None or node.type_condition in (None, type_name):
-            stack.extend(node.selections)
+            stack.extend(reversed(node.selections))
     return found
