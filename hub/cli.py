@@ -190,7 +190,8 @@ def schema() -> None:
 @main.command(help="Serve every sector-system simulator on one port, each under /<connector name>/.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8701, show_default=True, type=int)
-@click.option("--latency-ms", default=0.0, show_default=True, type=float, help="added to every data request")
+@click.option("--latency-ms", default=0.0, show_default=True, type=float,
+              help="each data request answered this long after it arrived (the simulated work included)")
 def simulators(host: str, port: int, latency_ms: float) -> None:
     from connectors.simulators import SIMULATORS, run
 

@@ -72,3 +72,16 @@ def test_the_synthetic_bekasi_places_are_the_hubs_areas() -> None:
         if a.level is AreaLevel.VILLAGE:
             villages.setdefault(a.code[:6], []).append(a.name.upper())
     assert {code: (districts[code], tuple(names)) for code, names in villages.items()} == BEKASI
+
+
+def test_remembered_stories_follow_the_date_they_are_told_on() -> None:
+    # person() is remembered (lru_cache): the same NIK asked on another day must not get the
+    # first day's schooling back
+    nik = "3275025607120034"  # born 2012-07-16
+    at_16 = person(nik, date(2029, 1, 1))
+    assert at_16 is not None and at_16.schooling is not None and at_16.schooling.level == "SMA"
+    at_27 = person(nik, date(2040, 1, 1))
+    assert at_27 is not None and at_27.schooling is None
+    at_9 = person(nik, date(2022, 1, 1))
+    assert at_9 is not None and at_9.schooling is not None and at_9.schooling.level == "SD"
+    assert person(nik, date(2029, 1, 1)) == at_16
