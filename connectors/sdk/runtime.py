@@ -26,6 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 import aiohttp
 from aiolimiter import AsyncLimiter
@@ -122,7 +123,7 @@ class ConnectorRuntime:
                 misses.append(key)
             else:
                 # the cache holds a copy stamped `cached=True`, never mutated: shared, not copied
-                result[key] = None if hit is NOT_FOUND else hit  # type: ignore[assignment]
+                result[key] = None if hit is NOT_FOUND else cast(ConnectorRecord, hit)
         if not misses:
             return result
         if not self.settings.enabled:
