@@ -7,13 +7,20 @@ seeded database; `python bench/cases.py` or `slrt-hub seed` fills one) and, as t
 baseline, a plain strawberry app answering `{ hello }` under uvicorn with the same worker
 count. A small aiohttp load loop (bounded in requests and seconds) sends `case(id:)` for
 random case ids, `{ __typename }` to the hub, and `{ hello }` to the plain app.
+
+Besides requests/s (which moves with whatever else runs on the machine), each row gives the
+server's CPU per request: user + system time of all its processes, from /proc, over the row.
+With ``--profile x.svg`` (or ``x.txt``, collapsed stacks) py-spy records the hub during the
+lookup row of the one-process run.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,6 +35,24 @@ from auth.keys import KeyStore
 from auth.roles import Role
 from hub.cases.models import Case
 from hub.db.engine import create_engine
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every live process of the process group ``pgid`` (a server and its workers)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 of stat: the process group
+            total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
 
 CASE = """query($id: ID!) { case(id: $id) { id number status priority complaint createdAt updatedAt version
   village { code name } sectors } }"""
@@ -65,6 +90,8 @@ async def main() -> None:
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--profile", metavar="SVG", help="py-spy the one-process hub during its lookup row into this "
+                                                     "flame graph (.svg) or collapsed stacks (.txt)")
     args = ap.parse_args()
     engine = create_engine(args.database_url)
     async with engine.connect() as conn:
@@ -92,15 +119,26 @@ async def main() -> None:
             for _, url, query, tok in runs:  # warm-up: connections, pools, caches
                 await load(url, query, ids, tok, 200, 10, args.concurrency)
             base = None
-            for label, url, query, tok in runs:
+            for (label, url, query, tok), server in zip(runs, (hello, hub, hub), strict=True):
+                spy = None
+                if args.profile and workers == 1 and query == CASE:
+                    spy = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "-p", str(hub.pid),
+                                            "-o", args.profile, "-r", "200", "--nonblocking",
+                                            "-f", "raw" if args.profile.endswith(".txt") else "flamegraph"],
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                cpu0 = group_cpu_seconds(server.pid)
                 rps, timing = await load(url, query, ids, tok, args.requests, args.seconds, args.concurrency)
+                cpu = (group_cpu_seconds(server.pid) - cpu0) / len(timing.samples) * 1000
+                if spy is not None:
+                    spy.send_signal(2)  # SIGINT: py-spy writes its output and exits
+                    spy.wait()
                 base = base or rps
-                rows.append([workers, label, round(rps), rps / base, timing.p50, timing.pct(0.95)])
+                rows.append([workers, label, round(rps), rps / base, timing.p50, timing.pct(0.95), cpu])
         finally:
             stop(hub)
             stop(hello)
     print(f"\nconcurrency {args.concurrency}, up to {args.requests} requests or {args.seconds:.0f} s per row\n")
-    print_table(["processes", "query", "req/s", "× baseline", "p50 ms", "p95 ms"], rows)
+    print_table(["processes", "query", "req/s", "× baseline", "p50 ms", "p95 ms", "CPU ms/req"], rows)
 
 
 if __name__ == "__main__":
