@@ -29,6 +29,7 @@ from strawberry.asgi import GraphQL
 from hub.console.demo_sign_in import demo_routes
 from hub.console.site import ConsoleSite
 from hub.container import Hub
+from hub import heap
 from hub.delivery.embedded import EmbeddedWorker
 from hub.referrals.escalation import EscalationScanner
 from hub.db.migrate import migrations_current
@@ -120,6 +121,7 @@ def create_app(settings: Settings, hub: Hub | None = None, *, console_demo: bool
         if own:
             holder["hub"] = await Hub.start(settings)
             graphql.start(holder["hub"])
+            heap.settle_after_startup()  # a serving process, not a test's app around its own hub
         worker = EmbeddedWorker(holder["hub"].engine, settings).start() if own and settings.delivery_embedded else None
         scanner = (EscalationScanner(holder["hub"].escalations, settings.escalation_interval_seconds).start()
                    if own and settings.escalation_interval_seconds > 0 else None)
