@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from auth.principal import Actor
@@ -22,26 +24,40 @@ class Context:
     request_id: str
     request: Any = None
     response: Any = None
-    loaders: Loaders = field(init=False)
-    referral_loaders: ReferralLoaders = field(init=False)
-    connector_loaders: ConnectorLoaders = field(init=False)
-    actor_names: BatchLoader[str, str] = field(init=False)  # timeline actors' display names
 
     connection_params: dict[str, Any] | None = None  # graphql-transport-ws connection_init payload
+    started: float = field(init=False)  # on the loop's clock: connectors' timeouts count from here
+
+    # The loaders are built when a resolver first asks for them: a request touches few of the
+    # ~25 (a case lookup: one), and building all of them cost ~5 % of a lookup's CPU, their
+    # closures and sets feeding the cyclic garbage collector besides (hub/heap.py).
+    _LOADERS = ("loaders", "referral_loaders", "connector_loaders", "actor_names")
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        return Loaders(self.hub.case_reader, self.actor)
+
+    @cached_property
+    def referral_loaders(self) -> ReferralLoaders:
+        return ReferralLoaders(self.hub.referral_reader, self.actor)
+
+    @cached_property
+    def connector_loaders(self) -> ConnectorLoaders:
+        return ConnectorLoaders(self.hub.connectors.runtimes, self.started)
+
+    @cached_property
+    def actor_names(self) -> BatchLoader[str, str]:  # timeline actors' display names
+        return keyed(ActorNames(self.hub.sessions).names, str)
 
     def __post_init__(self) -> None:
-        self.refresh_loaders()
+        self.started = asyncio.get_running_loop().time()
 
     def refresh_loaders(self) -> None:
-        """Fresh loaders: per request, per subscription event, and after authenticating a socket."""
-        self.loaders = Loaders(self.hub.case_reader, self.actor)
-        self.referral_loaders = ReferralLoaders(self.hub.referral_reader, self.actor)
-        self.connector_loaders = ConnectorLoaders(self.hub.connectors.runtimes)
-        self.actor_names = keyed(ActorNames(self.hub.sessions).names, str)
-
-    def authenticate(self, actor: Actor) -> None:
-        self.actor = actor
-        self.refresh_loaders()
+        """Fresh loaders: per subscription event, and after authenticating a socket (a request
+        gets its own with its context)."""
+        for name in self._LOADERS:
+            self.__dict__.pop(name, None)
+        self.started = asyncio.get_running_loop().time()
 
     @property
     def sees_pii(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cached_property
 from typing import TypeVar
 
 from auth.principal import Actor
@@ -35,21 +36,49 @@ def keyed(fetch: Callable[[Sequence[K]], Awaitable[dict[K, V]]], default: Callab
 
 
 class Loaders:
+    """The case graph's loaders, each built when first used (a case lookup uses one of nine)."""
+
     def __init__(self, reader: CaseReader, actor: Actor) -> None:
-        self.household: BatchLoader[str, Household | None] = keyed(reader.households, lambda: None)
-        self.case: BatchLoader[str, Case | None] = keyed(lambda ids: reader.cases_by_ids(actor, ids), lambda: None, "cases")
-        self.household_by_kk: BatchLoader[str, Household | None] = keyed(
-            lambda kks: reader.households_by_kk(actor, kks), lambda: None, "households by KK")
-        self.members: BatchLoader[str, list[Person]] = keyed(reader.members, list)
-        self.person_by_nik: BatchLoader[str, Person | None] = keyed(
-            lambda niks: reader.persons_by_nik(actor, niks), lambda: None, "persons by NIK")
-        self.subjects: BatchLoader[str, list[Person]] = keyed(reader.subjects, list)
-        self.sectors: BatchLoader[str, list[Sector]] = keyed(reader.sectors, list)
+        self._reader = reader
+        self._actor = actor
+
+
+    @cached_property
+    def household(self) -> BatchLoader[str, Household | None]:
+        return keyed(self._reader.households, lambda: None)
+
+    @cached_property
+    def case(self) -> BatchLoader[str, Case | None]:
+        return keyed(lambda ids: self._reader.cases_by_ids(self._actor, ids), lambda: None, "cases")
+
+    @cached_property
+    def household_by_kk(self) -> BatchLoader[str, Household | None]:
+        return keyed(lambda kks: self._reader.households_by_kk(self._actor, kks), lambda: None, "households by KK")
+
+    @cached_property
+    def members(self) -> BatchLoader[str, list[Person]]:
+        return keyed(self._reader.members, list)
+
+    @cached_property
+    def person_by_nik(self) -> BatchLoader[str, Person | None]:
+        return keyed(lambda niks: self._reader.persons_by_nik(self._actor, niks), lambda: None, "persons by NIK")
+
+    @cached_property
+    def subjects(self) -> BatchLoader[str, list[Person]]:
+        return keyed(self._reader.subjects, list)
+
+    @cached_property
+    def sectors(self) -> BatchLoader[str, list[Sector]]:
+        return keyed(self._reader.sectors, list)
+
+    @cached_property
+    def events(self) -> BatchLoader[tuple[str, int, int | None], list[CaseEvent]]:
         # keyed by (case id, first, after): one statement per page shape, whatever the number of cases
-        self.events: BatchLoader[tuple[str, int, int | None], list[CaseEvent]] = BatchLoader(
-            lambda keys: _event_pages(reader, keys))
-        self.duplicates: BatchLoader[str, list[Case]] = keyed(
-            lambda ids: reader.possible_duplicates(actor, ids), list, "possible duplicates")
+        return BatchLoader(lambda keys: _event_pages(self._reader, keys))
+
+    @cached_property
+    def duplicates(self) -> BatchLoader[str, list[Case]]:
+        return keyed(lambda ids: self._reader.possible_duplicates(self._actor, ids), list, "possible duplicates")
 
 
 async def _event_pages(reader: CaseReader, keys: list[tuple[str, int, int | None]]) -> list[list[CaseEvent]]:

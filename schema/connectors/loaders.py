@@ -17,12 +17,13 @@ from schema.batch_loader import BatchLoader
 
 
 class ConnectorLoaders:
-    def __init__(self, runtimes: dict[str, ConnectorRuntime]) -> None:
+    def __init__(self, runtimes: dict[str, ConnectorRuntime], started: float | None = None) -> None:
         self._runtimes = runtimes
         self._loaders: dict[str, BatchLoader[str, ConnectorRecord | None]] = {}
-        # Each connector's timeout counts from the start of the request, not from the
-        # moment the query reaches its field: the response waits for it that long at most.
-        self._started = asyncio.get_running_loop().time()
+        # Each connector's timeout counts from the start of the request (`started`, on the
+        # loop's clock), not from the moment the query reaches its field: the response waits
+        # for it that long at most.
+        self._started = asyncio.get_running_loop().time() if started is None else started
         # household id -> its screening, evaluated once however many fields ask for it
         self.screenings: dict[str, asyncio.Future[Any]] = {}
 
