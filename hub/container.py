@@ -21,6 +21,7 @@ from hub.access.revocations import RevocationList
 from hub.areas.directory import AreaDirectory
 from hub.cases.queries import CaseReader
 from hub.cases.service import CaseService
+from hub.db.driver_reads import DriverReads
 from hub.db.engine import create_engine, create_read_session_factory, create_session_factory
 from hub.people.queries import PeopleReader
 from hub.referrals.escalation import EscalationService
@@ -102,7 +103,7 @@ class Hub:
                    connectors=registry, screening=screening, revocations=revocations,
                    statistics=StatisticsService(sessions, settings.sla_days, settings.timezone),
                    cases=CaseService(sessions, areas, settings.regency_code, events=events),
-                   case_reader=CaseReader(reads), people=PeopleReader(reads),
+                   case_reader=CaseReader(reads, DriverReads(engine)), people=PeopleReader(reads),
                    keys=keys, issuer=issuer, verifier=verifier,
                    clients=ClientRegistry(sessions, events), audit=AuditLog(sessions), jwks=jwks,
                    **_referral_services(settings, sessions, events, areas))

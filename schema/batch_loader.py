@@ -9,7 +9,8 @@ and three things it does not:
   per level, and a DataLoader spends ~10 µs on each (its future, a batch task object, the
   wait), about a tenth of the hub's CPU for the 50-case graph (docs/perf/README.md);
 - `peek(key)` gives a loaded value at once (raising its failure), so a resolver whose data
-  is loaded needs no coroutine;
+  is loaded needs no coroutine, and `prime(key, value)` holds a value read with something
+  else (a case lookup reads the case's sectors with it);
 - each `load` gets its own future, so shared results survive the cancellation of one waiter:
   when a non-null field fails, graphql-core cancels the other fields of its object, and a
   cancelled resolver cancels the future it awaits; a DataLoader hands every resolver asking
@@ -54,6 +55,12 @@ class BatchLoader(Generic[K, V]):
         if type(value) is _Failed:
             raise value.error
         return value
+
+    def prime(self, key: K, value: V) -> None:
+        """Hold `value` for `key`, read along with something else, unless `key` is loaded or
+        being fetched already."""
+        if key not in self._loaded and key not in self._pending:
+            self._loaded[key] = value
 
     def load(self, key: K) -> Awaitable[V]:
         """The value of `key`, fetched with the other keys asked for in this tick."""

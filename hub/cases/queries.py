@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auth.principal import Actor
@@ -21,7 +21,8 @@ from hub.db.grouping import first_per_key, grouped
 from hub.cases.models import Case, CaseEvent, CaseSector, CaseSubject
 from hub.cases.records import CASE_COLUMNS, CaseRecord
 from hub.cases.status import OPEN_STATUSES, CaseStatus
-from hub.cases.visibility import area_condition, visible_to
+from hub.cases.visibility import area_condition, visibility_shape, visible_to
+from hub.db.driver_reads import DriverReads
 from hub.people.models import Household, Person
 from hub.people.records import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, HouseholdRecord, PersonRecord
 from hub.people.queries import HOUSEHOLD_PREFERENCE, PERSON_PREFERENCE, household_visible
@@ -44,6 +45,12 @@ class CaseFilter:
     created_from: datetime | None = None
     created_to: datetime | None = None
     text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLookup:
+    case: CaseRecord
+    sectors: list[Sector] | None  # None: not read with the case (the sectors loader reads them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +108,37 @@ def filtered(actor: Actor, f: CaseFilter) -> Select[tuple[Case]]:
     return stmt
 
 
+def _lookup_statement(actor: Actor) -> Select[Any]:
+    """A case by id with its sectors (PostgreSQL's ``array_agg``), for callers shaped like `actor`."""
+    sectors = select(func.array_agg(CaseSector.sector)).where(CaseSector.case_id == Case.id).scalar_subquery()
+    return select(*CASE_COLUMNS, sectors).where(Case.id == bindparam("case_id"),
+                                                visible_to(actor, value=bindparam("area")))
+
+
 class CaseReader:
     """Reads for display: plain records (hub/db/records.py), one statement per read."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], driver: DriverReads | None = None) -> None:
         self._sessions = sessions
+        self._driver = driver
 
     async def get(self, actor: Actor, case_id: str) -> CaseRecord | None:
         return await self._case(select(*CASE_COLUMNS).where(Case.id == case_id, visible_to(actor)))
+
+    async def lookup(self, actor: Actor, case_id: str) -> CaseLookup | None:
+        """One case, as `get`, with its sectors where they come in the same statement: on
+        PostgreSQL one statement on the driver (the hub's most frequent read; hub/db/driver_reads.py),
+        elsewhere the general path."""
+        if self._driver is None or not self._driver.available:
+            row = await self.get(actor, case_id)
+            return CaseLookup(row, None) if row else None
+        rows = await self._driver.rows(("case lookup", *visibility_shape(actor)), lambda: _lookup_statement(actor),
+                                       {"case_id": case_id, "area": actor.area})
+        if not rows:
+            return None
+        *case, sectors = rows[0]
+        order = list(Sector)
+        return CaseLookup(CaseRecord._make(case), sorted(sectors or (), key=order.index))
 
     async def by_number(self, actor: Actor, number: str) -> CaseRecord | None:
         return await self._case(select(*CASE_COLUMNS).where(Case.number == number.strip().upper(), visible_to(actor)))

@@ -15,23 +15,35 @@ from auth.roles import Scope
 from hub.cases.models import Case
 
 
-def area_condition(area: str | None, on: Any = Case) -> ColumnElement[bool]:
-    """``on``: cases, or a table that copies their area codes (the statistics facts and counts)."""
+def area_condition(area: str | None, on: Any = Case, value: Any = None) -> ColumnElement[bool]:
+    """``on``: cases, or a table that copies their area codes (the statistics facts and counts).
+
+    The length of ``area`` picks the condition; ``value`` is what the column is compared with:
+    ``area`` itself unless given, e.g. a named bind parameter carrying it, for a statement
+    compiled once per length (hub/db/driver_reads.py)."""
     if area is None:
         return true()
+    code = area if value is None else value
     match len(area):
         case 2:
-            return on.regency_code.startswith(area)
+            return on.regency_code.startswith(code)
         case 4:
-            return on.regency_code == area
+            return on.regency_code == code
         case 6:
-            return on.district_code == area
+            return on.district_code == code
         case 10:
-            return on.village_code == area
+            return on.village_code == code
     return false()
 
 
-def visible_to(actor: Actor, on: Any = Case) -> ColumnElement[bool]:
+def visible_to(actor: Actor, on: Any = Case, value: Any = None) -> ColumnElement[bool]:
+    """Cases the actor may read; ``value``: see `area_condition`."""
     if not actor.has(Scope.CASE_READ):
         return false()
-    return area_condition(actor.area, on)
+    return area_condition(actor.area, on, value)
+
+
+def visibility_shape(actor: Actor) -> tuple[bool, int | None]:
+    """What decides the form of ``visible_to(actor)`` (not its value): statements compiled once
+    per shape bind the caller's area as a parameter."""
+    return actor.has(Scope.CASE_READ), None if actor.area is None else len(actor.area)

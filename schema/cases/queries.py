@@ -43,10 +43,12 @@ def to_filter(f: CaseFilter | None) -> CaseFilterData:
 class CaseQueries:
     @strawberry.field(permission_classes=[requires(Scope.CASE_READ)])
     async def case(self, info: Info[Context, None], id: strawberry.ID) -> Case | None:
-        row = await info.context.hub.case_reader.get(info.context.actor, str(id))
-        if row is None:
+        found = await info.context.hub.case_reader.lookup(info.context.actor, str(id))
+        if found is None:
             raise NotFound("no case with this id in your area")
-        case = Case.from_row(row)
+        if found.sectors is not None:
+            info.context.loaders.sectors.prime(found.case.id, found.sectors)
+        case = Case.from_row(found.case)
         await prefetch(info, [case], "Case")
         return case
 
