@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, exc
@@ -84,8 +86,48 @@ def sqlite_local_date(stored: str | None, tz: str) -> str | None:
     return datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).date().isoformat()
 
 
+T = TypeVar("T")
+
+
+async def to_completion(work: Awaitable[T]) -> T:
+    """``work``, run to its end even if the caller is cancelled meanwhile; the cancellation is
+    raised once it has ended."""
+    task = asyncio.ensure_future(work)
+    cancelled: asyncio.CancelledError | None = None
+    while True:
+        try:
+            result = await asyncio.shield(task)
+            break
+        except asyncio.CancelledError as error:
+            if task.done():
+                raise
+            cancelled = error
+    if cancelled is not None:
+        raise cancelled
+    return result
+
+
+class StatementSession(AsyncSession):
+    """A session whose statements, once sent, run to their end.
+
+    A field's resolver is cancelled when a sibling field fails (graphql-core cancels the
+    rest of the object), and a request's leftover fetches are cancelled when it has answered
+    (schema/batch_loader.py). Cancelled in the middle of a statement, SQLAlchemy drops the
+    connection (it cannot know what state the driver is in) and, on aiosqlite, lost some
+    without giving them back to the pool ("The garbage collector is trying to clean up
+    non-checked-in connection"): under a stream of refused fields, connections leaking. So
+    the statement finishes, the session closes as usual, and then the cancellation goes on.
+    """
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return await to_completion(super().execute(*args, **kwargs))
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        return await to_completion(super().scalar(*args, **kwargs))
+
+
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, class_=StatementSession)
 
 
 def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -95,4 +137,5 @@ def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[Async
     its statement; in autocommit the statement is its own snapshot. Never for writes or for
     reads of several statements that must agree with each other.
     """
-    return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+    return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False,
+                              class_=StatementSession)
