@@ -59,6 +59,10 @@ class Context:
             self.__dict__.pop(name, None)
         self.started = asyncio.get_running_loop().time()
 
+    def authenticate(self, actor: Actor) -> None:
+        self.actor = actor
+        self.refresh_loaders()
+
     @property
     def sees_pii(self) -> bool:
         return self.actor.has(Scope.PII_READ)
