@@ -3,7 +3,7 @@
 Through SQLAlchemy, an ORM session or a Core connection, one small SELECT on asyncpg costs
 1.0–1.3 ms of CPU (building the statement, its cache key, the execution context, greenlet
 switches, the result); the statement itself, on the pooled connection's asyncpg driver,
-costs ~0.2 ms (docs/perf/README.md). So a `DriverSelect` is a Core statement compiled once
+costs ~0.2 ms (docs/perf/README.md). So a `CompiledSelect` is a Core statement compiled once
 by SQLAlchemy's own PostgreSQL dialect — the same SQL, the same bind and result conversion
 of every column type (enums, UTC timestamps, arrays) — and then run with asyncpg's
 ``fetch`` on a connection of the engine's pool (same pool, same ping-after-idle rule).
