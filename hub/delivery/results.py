@@ -38,6 +38,7 @@ class Result:
     outcome: AttemptOutcome
     decision: Decision
     at: datetime
+    attempt_id: str | None = None  # the x-request-id it was sent with, for its log line
 
 
 def delivered(r: Result) -> bool:

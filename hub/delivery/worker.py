@@ -1,11 +1,12 @@
 """The delivery worker: claims due outbox messages, POSTs them, records every attempt.
 
 Three stages overlap so that no POST waits for the database: claimed messages wait in a
-small *ready* queue (at most one batch), up to ``delivery_concurrency`` POSTs are in flight,
-and finished attempts are recorded in batches by the ``Recorder``. An HTTP slot is freed
-when its POST ends and the next ready message starts at once; the queue is topped up by a
-claim, in batches, before it runs dry. A claim is a transaction, so claiming one message
-per finished attempt would cost a transaction per message.
+*ready* queue (at most one batch), up to ``delivery_concurrency`` POSTs are in flight, and
+finished attempts are recorded in batches by the ``Recorder``. An attempt ends when its
+result is handed to the recorder: its HTTP slot is freed and the next ready message starts
+at once. The queue is topped up by a claim, in batches, when half of it has started, so the
+next claim's round trip overlaps the POSTs of the previous one (a claim is a transaction:
+claiming one message per finished attempt would cost a transaction per message).
 
 At most ``delivery_endpoint_max_in_flight`` messages per partner endpoint are claimed and
 not yet recorded, over all workers (the claim enforces it): a slow endpoint holds no more
@@ -13,9 +14,10 @@ slots than that. When a claim finds less than it asked for (nothing more due, or
 endpoints at their cap), the next one waits until a batch of results is stored (which
 frees cap) or the poll interval passes.
 
-One attempt — POST, verdict, record, metrics and log line — is ``DeliveryWorker.attempt``:
-the single place to wrap in a tracing span. On shutdown the worker stops claiming, lets
-in-flight attempts finish within the timeout, and hands back the rest.
+One attempt — POST, verdict, hand-over to the recorder — is ``DeliveryWorker.attempt``: the
+single place to wrap in a tracing span; its metrics and log line follow the write
+(``_written``). On shutdown the worker stops claiming, lets in-flight attempts finish within
+the timeout, records their results, and hands back the rest.
 """
 
 from __future__ import annotations
@@ -61,8 +63,7 @@ class DeliveryWorker:
         self._batch = settings.delivery_batch_size
         self._endpoint_cache: dict[str, tuple[Endpoint, float]] = {}
         self._ready: deque[tuple[Claimed, Endpoint]] = deque()  # claimed, waiting for an HTTP slot
-        self._in_flight: dict[asyncio.Task[None], Claimed] = {}  # started, not yet recorded
-        self._sending = 0  # attempts in their HTTP phase (at most delivery_concurrency)
+        self._in_flight: dict[asyncio.Task[None], Claimed] = {}  # attempts started, result not yet handed over
         self._stopping = False
         self._drained = False  # the last claim found less than it asked for
         self._wake = asyncio.Event()
@@ -74,7 +75,7 @@ class DeliveryWorker:
         sender = Sender(self._s.delivery_timeout_seconds, self._s.allow_private_webhooks, self._s.delivery_concurrency)
         async with open_store(self._engine) as store, sender:
             self._store, self._sender = store, sender
-            self._recorder = Recorder(store, self.name, self._disable_after, on_written=self._wake.set)
+            self._recorder = Recorder(store, self.name, self._disable_after, on_written=self._written)
             recording = asyncio.create_task(self._recorder.run())
             stopping = asyncio.create_task(self._wake_on(stop))
             try:
@@ -92,7 +93,7 @@ class DeliveryWorker:
         timeout: float | None = None
         # Results not yet stored count too: a slow database holds the claims back instead of
         # letting unrecorded attempts (and their leases) pile up.
-        stored_behind = len(self._in_flight) - self._sending > self._s.delivery_concurrency + self._batch
+        stored_behind = self._recorder.backlog > self._s.delivery_concurrency + self._batch
         if len(self._ready) <= self._batch // 2 and not stored_behind:
             want = self._batch - len(self._ready)
             claimed = await self._claim(want)
@@ -144,12 +145,12 @@ class DeliveryWorker:
             log.warning("reading the trace context of %d claimed messages failed", len(claimed), exc_info=True)
 
     def _start_ready(self) -> None:
-        while self._ready and self._sending < self._s.delivery_concurrency and not self._stopping:
+        while self._ready and len(self._in_flight) < self._s.delivery_concurrency and not self._stopping:
             message, endpoint = self._ready.popleft()
-            self._sending += 1
             task = asyncio.create_task(self.attempt(message, endpoint))
             self._in_flight[task] = message
-            task.add_done_callback(self._in_flight.pop)
+            # A task cancelled before its POST began leaves here too.
+            task.add_done_callback(lambda t: self._in_flight.pop(t, None))
         if len(self._ready) <= self._batch // 2 and not self._drained:
             self._wake.set()  # time to claim the next batch, while these send
 
@@ -164,42 +165,55 @@ class DeliveryWorker:
         return {p: self._endpoint_cache[p][0] for p in partner_ids}
 
     async def attempt(self, message: Claimed, endpoint: Endpoint) -> None:
-        """One delivery attempt of one claimed message: POST it, decide, record, report."""
+        """One delivery attempt of one claimed message: POST it, decide, hand the result to the recorder."""
         # Each attempt has its own id: sent as x-request-id and on the attempt's log line.
         attempt_id = request_id.new_request_id()
         request_id.current.set(attempt_id)  # this task's own context: other attempts keep theirs
+        if not tracing.enabled():  # the common case: no span to open, no attributes to build
+            outcome = await self._send(message, endpoint, attempt_id)
+            self._recorder.add(Result(message, outcome, self.decide(message, outcome), utcnow(), attempt_id))
+            return
         # With tracing on, the attempt is a trace of its own, linked to the request that queued it.
         with tracing.linked_span("webhook delivery", self._origins.pop(message.id, None), {
                 "slrt.partner.id": message.partner_id, "slrt.delivery.message_id": message.id,
                 "slrt.delivery.event_type": message.event_type,
                 "slrt.delivery.attempt": message.attempts + 1}) as span:
-            try:
-                outcome = await self._sender.send(message, endpoint, attempt_id)
-            finally:
-                self._sending -= 1
-                self._start_ready()
+            outcome = await self._send(message, endpoint, attempt_id)
             decision = self.decide(message, outcome)
             span.set_attribute("slrt.delivery.verdict", decision.verdict.value)
             if outcome.status_code is not None:
                 span.set_attribute("http.response.status_code", outcome.status_code)
+        self._recorder.add(Result(message, outcome, decision, utcnow(), attempt_id))
+
+    async def _send(self, message: Claimed, endpoint: Endpoint, attempt_id: str) -> AttemptOutcome:
         try:
-            kept = await self._recorder.record(Result(message, outcome, decision, utcnow()))
-        except Exception:  # noqa: BLE001 - the lease expires and another attempt follows
-            log.exception("recording an attempt of %s failed", message.id)
+            return await self._sender.send(message, endpoint, attempt_id)
+        finally:
+            # The slot is free once the POST has ended: the next ready message starts now.
+            self._in_flight.pop(asyncio.current_task(), None)  # type: ignore[arg-type]
+            self._start_ready()
+
+    def _written(self, results: list[Result], kept: set[str] | None) -> None:
+        """After a batch of results was written (kept: the ids whose lease held; None: the write
+        failed and was logged, the leases expire and the messages go again)."""
+        self._wake.set()  # stored results free cap: the worker may claim again
+        if kept is None:
             return
-        if not kept:
-            metrics.observe_leases("lost")
-            log.warning("lease on %s expired before its result was recorded; result dropped", message.id)
-            return
-        metrics.observe_delivery(decision.verdict.value.lower(), outcome.duration_ms)
-        # Every attempt is in delivery_attempts; the log carries failures, successes only at DEBUG
-        # (a JSON line per webhook would cost the worker more CPU than the webhook itself).
-        level = logging.DEBUG if decision.verdict is Verdict.DELIVERED else logging.INFO
-        if log.isEnabledFor(level):
-            log.log(level, "delivery attempt", extra={
-                "request_id": attempt_id, "message_id": message.id, "event_type": message.event_type,
-                "status_code": outcome.status_code, "verdict": decision.verdict.value, "error": outcome.error,
-                "duration_ms": outcome.duration_ms})
+        for r in results:
+            message, outcome, decision = r.message, r.outcome, r.decision
+            if message.id not in kept:
+                metrics.observe_leases("lost")
+                log.warning("lease on %s expired before its result was recorded; result dropped", message.id)
+                continue
+            metrics.observe_delivery(decision.verdict.value.lower(), outcome.duration_ms)
+            # Every attempt is in delivery_attempts; the log carries failures, successes only at DEBUG
+            # (a JSON line per webhook would cost the worker more CPU than the webhook itself).
+            level = logging.DEBUG if decision.verdict is Verdict.DELIVERED else logging.INFO
+            if log.isEnabledFor(level):
+                log.log(level, "delivery attempt", extra={
+                    "request_id": r.attempt_id, "message_id": message.id, "event_type": message.event_type,
+                    "status_code": outcome.status_code, "verdict": decision.verdict.value, "error": outcome.error,
+                    "duration_ms": outcome.duration_ms})
 
     def decide(self, message: Claimed, outcome: AttemptOutcome) -> Decision:
         v = verdict(outcome)
