@@ -156,9 +156,10 @@ def cpu_seconds(pid: int) -> float:
 class Workers:
     """``slrt-hub worker`` processes kept running across rounds (optionally one under py-spy)."""
 
-    def __init__(self, url: str, count: int, concurrency: int, profile: str | None, endpoint_cap: int) -> None:
+    def __init__(self, url: str, count: int, concurrency: int, profile: str | None, endpoint_cap: int,
+                 root: Path = ROOT) -> None:
         self.url, self.count, self.concurrency, self.profile = url, count, concurrency, profile
-        self.endpoint_cap = endpoint_cap
+        self.endpoint_cap, self.root = endpoint_cap, root
         self.procs: list[asyncio.subprocess.Process] = []
         self.spy: asyncio.subprocess.Process | None = None
 
@@ -166,8 +167,8 @@ class Workers:
         env = {**os.environ, "SLRT_DATABASE_URL": self.url, "SLRT_ALLOW_PRIVATE_WEBHOOKS": "true",
                "SLRT_DELIVERY_CONCURRENCY": str(self.concurrency),
                "SLRT_DELIVERY_ENDPOINT_MAX_IN_FLIGHT": str(self.endpoint_cap),
-               "SLRT_DELIVERY_POLL_SECONDS": "0.05", "SLRT_DATA_DIR": tempfile.mkdtemp(), "PYTHONPATH": str(ROOT)}
-        self.procs = [await asyncio.create_subprocess_exec(*([sys.executable, os.environ["BENCH_WORKER_SCRIPT"]] if os.environ.get("BENCH_WORKER_SCRIPT") else [sys.executable, "-m", "hub.cli"]), "worker", env=env, cwd=ROOT,
+               "SLRT_DELIVERY_POLL_SECONDS": "0.05", "SLRT_DATA_DIR": tempfile.mkdtemp(), "PYTHONPATH": str(self.root)}
+        self.procs = [await asyncio.create_subprocess_exec(sys.executable, "-m", "hub.cli", "worker", env=env, cwd=self.root,
                                                            stderr=asyncio.subprocess.DEVNULL)
                       for _ in range(self.count)]
         await self._idle()  # the clock starts when the messages appear, with the workers polling
@@ -249,6 +250,10 @@ async def main() -> None:
                              "(POSTs + ready queue + results being stored), so the cap does not bind: one endpoint "
                              "gets what the plain loop gets. 8 is the deployment default.")
     parser.add_argument("--no-three", action="store_true", help="skip the 3-worker rows")
+    parser.add_argument("--baseline", metavar="CHECKOUT", type=Path,
+                        help="another checkout of the hub (e.g. a worktree of main, same schema): its worker drains "
+                             "the same messages in the same rounds, right beside this one's (each round starts "
+                             "both workers afresh, in alternating order, so only one runs at a time)")
     parser.add_argument("--profile", metavar="SVG", help="record the single worker with py-spy into this flame graph (.svg) or collapsed stacks (.txt)")
     args = parser.parse_args()
     if not args.database_url or not args.database_url.startswith("postgresql"):
@@ -274,24 +279,44 @@ async def main() -> None:
     one: list[tuple[float, float]] = []
     one_db: list[float] = []  # database CPU ms per message, the single worker's connections
     three: list[tuple[float, float]] = []
+    before: list[tuple[float, float]] = []  # the --baseline checkout's worker
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
     try:
-        async with Workers(args.database_url, 1, c, args.profile, args.endpoint_cap) as w1:
-            for i in range(args.rounds):
-                cpu_before, received = time.process_time(), receiving()
-                plain.append(n / await plain_loop(url, n, c))
-                plain_cpu.append((time.process_time() - cpu_before) / n * 1000)
-                sides["plain: loop"].append(plain_cpu[-1])
-                sides["plain: receivers"].append((receiving() - received) / n * 1000)
+        async def one_round(i: int) -> None:
+            cpu_before, received = time.process_time(), receiving()
+            plain.append(n / await plain_loop(url, n, c))
+            plain_cpu.append((time.process_time() - cpu_before) / n * 1000)
+            sides["plain: loop"].append(plain_cpu[-1])
+            sides["plain: receivers"].append((receiving() - received) / n * 1000)
+            order = [ROOT, args.baseline] if args.baseline and i % 2 == 0 else [args.baseline, ROOT]
+            for root in order if args.baseline else [ROOT]:
                 received = receiving()
-                elapsed, cpu, db, own = await drain(hub, poll, w1, n, partner_id, case_id)
-                sides["outbox: completion poll (bench)"].append(own / n * 1000)
+                if args.baseline:
+                    async with Workers(args.database_url, 1, c, None, args.endpoint_cap, root) as w:
+                        drained = await drain(hub, poll, w, n, partner_id, case_id)
+                else:
+                    drained = await drain(hub, poll, w1, n, partner_id, case_id)
+                elapsed, cpu, db, own = drained
+                if root != ROOT:
+                    before.append((n / elapsed, cpu / n * 1000))
+                    continue
                 sides["outbox: receivers"].append((receiving() - received) / n * 1000)
+                sides["outbox: completion poll (bench)"].append(own / n * 1000)
                 one.append((n / elapsed, cpu / n * 1000))
                 if db is not None:
                     one_db.append(db / n * 1000)
-                print(f"  round {i + 1}: plain {plain[-1]:.0f}/s ({plain_cpu[-1]:.2f} ms CPU/message), 1 worker {one[-1][0]:.0f}/s "
-                      f"({one[-1][0] / plain[-1]:.2f}×), {one[-1][1]:.2f} ms CPU/message", file=sys.stderr)
+            print(f"  round {i + 1}: plain {plain[-1]:.0f}/s ({plain_cpu[-1]:.2f} ms CPU/message), 1 worker {one[-1][0]:.0f}/s "
+                  f"({one[-1][0] / plain[-1]:.2f}×), {one[-1][1]:.2f} ms CPU/message"
+                  + (f"; baseline worker {before[-1][0]:.0f}/s ({before[-1][0] / plain[-1]:.2f}×), "
+                     f"{before[-1][1]:.2f} ms CPU/message" if before else ""), file=sys.stderr)
+
+        if args.baseline:
+            for i in range(args.rounds):
+                await one_round(i)
+        else:
+            async with Workers(args.database_url, 1, c, args.profile, args.endpoint_cap) as w1:
+                for i in range(args.rounds):
+                    await one_round(i)
         if not args.no_three:
             async with Workers(args.database_url, 3, c, None, args.endpoint_cap) as w3:
                 for i in range(args.rounds):
@@ -311,6 +336,9 @@ async def main() -> None:
     print(f"{f'plain aiohttp POST loop, {c} in flight':<44}{med(plain):>10.0f}{med(plain_cpu):>12.2f}{1.0:>20.2f}")
     print(f"{f'outbox, 1 worker ({c} in flight)':<44}{med(r for r, _ in one):>10.0f}"
           f"{med(cpu for _, cpu in one):>12.2f}{med(ratios):>20.2f}")
+    if before:
+        print(f"{f'outbox, 1 worker of --baseline':<44}{med(r for r, _ in before):>10.0f}"
+              f"{med(cpu for _, cpu in before):>12.2f}{med(b[0] / p for b, p in zip(before, plain)):>20.2f}")
     if three:
         print(f"{f'outbox, 3 workers ({c} in flight each)':<44}{med(r for r, _ in three):>10.0f}"
               f"{med(cpu for _, cpu in three):>12.2f}{med(r for r, _ in three) / med(plain):>20.2f}")
@@ -318,6 +346,10 @@ async def main() -> None:
     print(f"1 worker / concurrent loop, per round: {', '.join(f'{r:.2f}' for r in ratios)}; "
           f"median {med(ratios):.2f} (target ≥ 0.5); worker CPU per message {med(cpu for _, cpu in one):.2f} ms "
           f"(target ≤ 0.4)")
+    if before:
+        print(f"--baseline worker / concurrent loop, per round: "
+              f"{', '.join(f'{b[0] / p:.2f}' for b, p in zip(before, plain))}; worker CPU per message "
+              f"{med(cpu for _, cpu in before):.2f} ms")
     if one_db:
         print(f"database CPU per message for the single worker's statements: {med(one_db):.2f} ms "
               f"(the plain loop has none)")

@@ -76,8 +76,9 @@ class Settings(BaseSettings):
     delivery_timeout_seconds: float = Field(10.0, gt=0, le=120, description="one webhook POST, connect to last byte")
     delivery_lease_seconds: float = Field(60.0, gt=0, description="how long a worker owns a claimed message")
     delivery_batch_size: int = Field(
-        50, ge=1, le=1000,
-        description="messages a worker claims ahead of its POSTs; it claims again when half of them have started")
+        160, ge=1, le=1000,
+        description="messages a worker claims ahead of its POSTs; it claims again when half of them have started "
+                    "(bounded by what starts and finishes within a lease: hub/delivery/worker.claim_ahead)")
     delivery_concurrency: int = Field(32, ge=1, le=1000, description="webhook POSTs in flight per worker")
     delivery_endpoint_max_in_flight: int = Field(
         8, ge=1, le=1000,

@@ -46,6 +46,15 @@ from hub.settings import Settings
 log = logging.getLogger("slrt.delivery")
 
 
+def claim_ahead(settings: Settings) -> int:
+    """How many messages one claim may take ahead of the POSTs: the batch size, but never more
+    than can start *and* finish within their lease if every POST ran to its timeout (the last
+    of the queue starts after ceil(batch / concurrency) timeouts, then needs one more). A
+    message still waiting when its lease ran out would be claimed again and sent twice."""
+    rounds = settings.delivery_lease_seconds / settings.delivery_timeout_seconds - 1
+    return max(1, min(settings.delivery_batch_size, int(rounds * settings.delivery_concurrency)))
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -60,7 +69,7 @@ class DeliveryWorker:
         self._steps = settings.delivery_steps
         self._lease = timedelta(seconds=settings.delivery_lease_seconds)
         self._disable_after = timedelta(hours=settings.partner_disable_after_hours)
-        self._batch = settings.delivery_batch_size
+        self._batch = claim_ahead(settings)
         self._endpoint_cache: dict[str, tuple[Endpoint, float]] = {}
         self._ready: deque[tuple[Claimed, Endpoint]] = deque()  # claimed, waiting for an HTTP slot
         self._in_flight: dict[asyncio.Task[None], Claimed] = {}  # attempts started, result not yet handed over
