@@ -11,7 +11,7 @@ A due message is QUEUED or RETRYING with its time come, or SENDING with its leas
 (a SENDING message's ``next_attempt_at`` is its lease's end). The claimed messages become
 SENDING under a new lease token; only that token can record their result.
 
-PostgreSQL (``CLAIM_POSTGRES``, the function ``slrt_claim_deliveries`` of migration 0008):
+PostgreSQL (``CLAIM_POSTGRES``, the function ``slrt_claim_deliveries`` of migration 0009, replaced by 0013):
 each partner's front comes from the ``(partner_id, next_attempt_at)`` index through a
 ``LATERAL`` subquery, so a claim reads at most ``partners × batch`` index entries however
 long any backlog is; the rows taken are locked ``FOR UPDATE SKIP LOCKED``. Claims are
@@ -44,7 +44,8 @@ class Claimed:
     lease_token: str
 
 
-# PostgreSQL: the function made by migration 0009_delivery_endpoint_fairness (the statement in
+# PostgreSQL: the function made by migration 0009_delivery_endpoint_fairness, its rows taken by
+# primary key since 0013_delivery_claim_by_key (the statement in
 # full is there). It takes the claim lock, then picks in a statement of its own: every
 # partner's front, at most min(room, batch) each, in turns; it locks only the rows finally
 # taken (SKIP LOCKED: a row another transaction holds is left for a later claim) and repeats
