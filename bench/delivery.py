@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import multiprocessing
 import os
@@ -30,14 +29,12 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import asyncpg
 from aiohttp import web
 from sqlalchemy import delete, insert, text
-from standardwebhooks import Webhook
 
 ROOT = Path(__file__).resolve().parents[1]
 # Run as a script, bench/ would come first on the path; the project root takes its place.
@@ -58,9 +55,7 @@ from hub.referrals.status import ReferralStatus  # noqa: E402
 from hub.settings import Settings  # noqa: E402
 from hub.vocabulary import Channel, ProgrammeLevel, Sector  # noqa: E402
 
-PLAIN_SECRET = "whsec_" + base64.b64encode(b"bench-plain-loop-secret-32bytes!").decode()
-BODY = json.dumps({"type": "referral.requested", "data": {"referral": {"id": "x" * 36, "reason": "r" * 200,
-                                                                        "subjects": [{"nik": "3275" + "0" * 12}]}}})
+from bench.plain_loop import BODY  # noqa: E402 - the same body both ways
 
 
 def _serve(port: int) -> None:
@@ -84,29 +79,15 @@ def _serve(port: int) -> None:
         asyncio.run(main())
 
 
-async def plain_loop(url: str, n: int, concurrency: int) -> float:
-    """POST n webhooks, ``concurrency`` in flight, each signed as any Standard Webhooks sender
-    must (the receiver is told who sent it and that the body is intact): the same headers as
-    the worker's, with a signer built once, as the worker keeps one per endpoint."""
-    sem = asyncio.Semaphore(concurrency)
-    signer = Webhook(PLAIN_SECRET)
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
-        async def one(i: int) -> None:
-            message_id, at = f"msg_{i}", datetime.now(UTC)
-            headers = {"content-type": "application/json", "webhook-id": message_id,
-                       "webhook-timestamp": str(int(at.timestamp())),
-                       "webhook-signature": signer.sign(message_id, at, BODY)}
-            async with sem, session.post(url, data=BODY.encode(), headers=headers) as r:
-                await r.read()
-                assert r.status == 200
-
-        started = time.perf_counter()
-        if concurrency == 1:
-            for i in range(n):
-                await one(i)
-        else:
-            await asyncio.gather(*(one(i) for i in range(n)))
-        return time.perf_counter() - started
+async def plain_loop(url: str, n: int, concurrency: int) -> tuple[float, float]:
+    """Seconds and CPU seconds of the plain loop (bench/plain_loop.py, a process of its own)."""
+    proc = await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "bench" / "plain_loop.py"), url, str(n),
+                                                str(concurrency), stdout=asyncio.subprocess.PIPE)
+    out, _ = await proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit("the plain loop failed")
+    result = json.loads(out)
+    return result["seconds"], result["cpu"]
 
 
 async def prepare(url: str, receiver: str) -> tuple[Hub, str, str]:
@@ -290,9 +271,10 @@ async def main() -> None:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
     try:
         async def one_round(i: int) -> None:
-            cpu_before, received = time.process_time(), receiving()
-            plain.append(n / await plain_loop(url, n, c))
-            plain_cpu.append((time.process_time() - cpu_before) / n * 1000)
+            received = receiving()
+            seconds, cpu = await plain_loop(url, n, c)
+            plain.append(n / seconds)
+            plain_cpu.append(cpu / n * 1000)
             sides["plain: loop"].append(plain_cpu[-1])
             sides["plain: receivers"].append((receiving() - received) / n * 1000)
             order = [ROOT, args.baseline] if args.baseline and i % 2 == 0 else [args.baseline, ROOT]

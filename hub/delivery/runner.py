@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -22,6 +23,11 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         loop.add_signal_handler(sig, stop.set)
     engine = create_engine(settings.database_url)
     tracing.instrument_engine(engine)
+    # What lives as long as the process (modules, settings, the engine) is kept out of every
+    # collection, and the youngest generation collects every 7,000 allocations instead of
+    # 700: a webhook allocates a few dozen short-lived objects, none of them in cycles.
+    gc.freeze()
+    gc.set_threshold(7000, 20, 20)
     try:
         await DeliveryWorker(engine, settings).run(stop)
     finally:
