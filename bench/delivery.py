@@ -1,17 +1,23 @@
 """Outbox delivery throughput against a plain aiohttp POST loop, measured in the same run.
 
     python bench/delivery.py --database-url postgresql+asyncpg://postgres@127.0.0.1:55400/slrt_d_bench \
-        --messages 3000 --rounds 5 [--profile docs/perf/delivery-worker.svg]
+        --messages 3000 --rounds 5 [--no-three] [--baseline CHECKOUT] [--profile docs/perf/delivery-worker.svg]
 
 The database is wiped and migrated. A receiver (aiohttp, several processes on one port)
-answers 200 at once. Each round sends N messages with a plain POST loop (the workers'
-concurrency) to that receiver, then lets one ``slrt-hub worker`` process (started once,
-idle between rounds) drain N messages inserted at once (the clock starts at their commit);
-the ratio is taken per round, so both sides see the same machine load. Then 3 workers drain
-N messages per round. A worker's CPU is read from /proc over the drain only (start-up and
-idling excluded). The workers run with the deployment defaults except the concurrency (the
-plain loop's) and the per-endpoint cap (``--endpoint-cap``, by default above the pipeline:
-the bench has a single endpoint).
+answers 200 at once. Each round sends N messages with the plain POST loop
+(bench/plain_loop.py: a process of its own that imports only aiohttp and standardwebhooks,
+signs every webhook as any Standard Webhooks sender must, and keeps the workers' concurrency
+in flight), then lets one ``slrt-hub worker`` process drain N messages inserted at once (the
+clock starts at their commit); the ratio is taken per round, so both sides see the same
+machine load. Every worker first delivers a small untimed batch (connections open, code
+warm), as the plain loop does. Then 3 workers drain N messages per round. A worker's CPU is
+read from /proc over the drain only (start-up and idling excluded), and so are its database
+backends' and the receivers': the last line gives the CPU per message of every process on
+each side, whose ratio the throughput ratio follows on a saturated machine. The workers run
+with the deployment defaults except the concurrency (the plain loop's) and the per-endpoint
+cap (``--endpoint-cap``, by default above the pipeline: the bench has a single endpoint).
+``--baseline`` drains the same messages with another checkout's worker in the same rounds
+(e.g. a worktree of main: before/after in one run).
 Targets (SPEC section 11, issue 13): outbox ≥ 0.5 × the plain loop, ≤ 0.4 ms of worker CPU
 per delivered message, 3 workers ≥ 2.2 × 1 worker.
 """
