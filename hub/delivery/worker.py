@@ -212,7 +212,8 @@ class DeliveryWorker:
             message, outcome, decision = r.message, r.outcome, r.decision
             if message.id not in kept:
                 metrics.observe_leases("lost")
-                log.warning("lease on %s expired before its result was recorded; result dropped", message.id)
+                log.warning("lease on %s expired before its result was recorded; result dropped", message.id,
+                            extra={"request_id": r.attempt_id})
                 continue
             metrics.observe_delivery(decision.verdict.value.lower(), outcome.duration_ms)
             # Every attempt is in delivery_attempts; the log carries failures, successes only at DEBUG
