@@ -103,18 +103,20 @@ class DeliveryWorker:
         # Results not yet stored count too: a slow database holds the claims back instead of
         # letting unrecorded attempts (and their leases) pile up.
         stored_behind = self._recorder.backlog > self._s.delivery_concurrency + self._batch
+        # Cleared before the claim, not after: results stored while the claim is under way
+        # (cap freed) must wake the next round, not be forgotten until the poll interval.
+        self._wake.clear()
         if len(self._ready) <= self._batch // 2 and not stored_behind:
             want = self._batch - len(self._ready)
             claimed = await self._claim(want)
+            self._drained = len(claimed) < want  # before queueing: a drained claim asks for no next one
             await self._queue(claimed)
-            self._drained = len(claimed) < want
             if not self._drained:
                 return  # more may be due right now
             # Claim again once stored results have freed some cap, or after the poll interval.
             timeout = self._s.delivery_poll_seconds
         elif stored_behind:
             timeout = self._s.delivery_poll_seconds
-        self._wake.clear()
         try:
             await asyncio.wait_for(self._wake.wait(), timeout)
         except TimeoutError:
