@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import signal
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+from hub import heap
 from hub.db.engine import create_engine
 from hub.delivery.worker import DeliveryWorker
 from hub.observability import tracing
@@ -23,13 +23,9 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         loop.add_signal_handler(sig, stop.set)
     engine = create_engine(settings.database_url)
     tracing.instrument_engine(engine)
-    # What lives as long as the process (modules, settings, the engine) is kept out of every
-    # collection, and the youngest generation collects every 7,000 allocations instead of
-    # 700: a webhook allocates hundreds of short-lived objects, freed by reference counting,
-    # and full collections walked every module object (10-12 % of the worker's CPU,
-    # docs/perf/README.md).
-    gc.freeze()
-    gc.set_threshold(7000, 20, 20)
+    # The cyclic collector was 10-12 % of the worker's CPU, its full collections walking every
+    # module object (docs/perf/README.md): the same tuning as a serving process.
+    heap.settle_after_startup()
     try:
         await DeliveryWorker(engine, settings).run(stop)
     finally:
