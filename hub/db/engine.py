@@ -27,6 +27,14 @@ def is_sqlite(url: str) -> bool:
 # already holding or about to take a connection used in the last second; the first such
 # error invalidates the pool (SQLAlchemy's disconnect handling), so the next ones reconnect.
 PING_AFTER_IDLE_SECONDS = 1.0
+
+# Every statement planned for its own parameters. asyncpg prepares each statement, and after five
+# runs PostgreSQL may switch a prepared statement to a generic plan. For the batch loads and the
+# audit's subject areas (`column IN ($1, ..., $191)`) the generic plan rebuilt the whole list for
+# every row scanned: the audit's lookup of 191 NIKs went from 3 ms to 70-100 ms of PostgreSQL CPU
+# at the sixth query of each connection, the largest cost of the case graph (docs/scaling.md,
+# "Generic plans"). Planning each time costs well under a millisecond for these statements.
+CUSTOM_PLANS = {"plan_cache_mode": "force_custom_plan"}
 _LAST_USED = "slrt_last_used"
 
 
@@ -53,6 +61,10 @@ def create_engine(url: str, ping_after_idle: float = PING_AFTER_IDLE_SECONDS, **
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
+    if make_url(url).get_driver_name() == "asyncpg":
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args["server_settings"] = {**CUSTOM_PLANS, **connect_args.get("server_settings", {})}
+        kwargs["connect_args"] = connect_args
     engine = create_async_engine(url, **kwargs)
     if not kwargs.get("pool_pre_ping"):
         _ping_when_idle(engine, ping_after_idle)
