@@ -45,8 +45,8 @@ class Claimed:
 
 
 # PostgreSQL: the function made by migration 0009_delivery_endpoint_fairness, its rows taken by
-# primary key since 0013_delivery_claim_by_key (the statement in
-# full is there). It takes the claim lock, then picks in a statement of its own: every
+# primary key since 0013_delivery_claim_by_key and updated by primary key since
+# 0014_delivery_update_by_key (the statement in full is there). It takes the claim lock, then picks in a statement of its own: every
 # partner's front, at most min(room, batch) each, in turns; it locks only the rows finally
 # taken (SKIP LOCKED: a row another transaction holds is left for a later claim) and repeats
 # the due test on them, so a row changed since the pick is never taken. The states are
