@@ -42,7 +42,6 @@ class Loaders:
         self._reader = reader
         self._actor = actor
 
-
     @cached_property
     def household(self) -> BatchLoader[str, Household | None]:
         return keyed(self._reader.households, lambda: None)

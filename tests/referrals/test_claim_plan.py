@@ -21,36 +21,49 @@ from tests.conftest import requires_postgres
 DUE, BATCH = 2000, 50
 
 
-@requires_postgres
-async def test_a_claim_reads_its_picked_rows_by_primary_key_when_the_statistics_say_none_are_due(
-        hub, flow, register, receiver) -> None:
-    partner = (await register(receiver, codes=("PLAN_BURST",)))["partner"]["id"]
-    case_id = await flow.case_in("REVIEWED")
+async def _outbox(hub, partner: str, programme: str, case_id: str, state: DeliveryState) -> None:  # type: ignore[no-untyped-def]
+    """DUE messages to ``partner`` in ``state``, each for a settled referral of its own."""
     now = utcnow()
-    referrals = [{"id": new_id(), "case_id": case_id, "programme_code": "PLAN_BURST", "partner_id": partner,
+    referrals = [{"id": new_id(), "case_id": case_id, "programme_code": programme, "partner_id": partner,
                   "reason": "burst", "status": ReferralStatus.COMPLETED, "created_by": "test", "created_at": now,
                   "updated_at": now, "version": 1} for _ in range(DUE)]
     async with hub.engine.begin() as conn:
         await conn.execute(insert(Referral), referrals)
         await conn.execute(insert(DeliveryMessage), [
             {"id": new_message_id(), "referral_id": r["id"], "partner_id": partner, "event_type": "referral.requested",
-             "body": "{}", "state": DeliveryState.DELIVERED, "attempts": 1, "round_start": 0, "next_attempt_at": now,
-             "created_at": now, "updated_at": now} for r in referrals])
-    async with hub.engine.connect() as conn:  # the statistics of a settled outbox: all delivered
+             "body": "{}", "state": state, "attempts": 1 if state is DeliveryState.DELIVERED else 0, "round_start": 0,
+             "next_attempt_at": now, "created_at": now, "updated_at": now} for r in referrals])
+
+
+async def _analyze(hub) -> None:  # type: ignore[no-untyped-def]
+    async with hub.engine.connect() as conn:
         await conn.execute(text("ANALYZE delivery_messages"))
         await conn.commit()
-    async with hub.engine.begin() as conn:  # the burst: every message due at once
-        await conn.execute(text("UPDATE delivery_messages SET state = 'QUEUED' WHERE partner_id = :p"), {"p": partner})
 
+
+async def _claim(hub, index: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """How many rows one claim of BATCH took, and the entries of ``index`` its transaction read."""
     async with hub.engine.connect() as conn:
         claimed = (await conn.execute(text(
             "SELECT id FROM slrt_claim_deliveries('plan-test', now() + interval '60 seconds', now(), 1000, :n)"),
             {"n": BATCH})).all()
         # This transaction's own counts (not yet flushed to the cumulative statistics).
-        read = await conn.scalar(text(
-            "SELECT pg_stat_get_xact_tuples_returned('ix_delivery_messages_partner_due'::regclass)"))
+        read = await conn.scalar(text(f"SELECT pg_stat_get_xact_tuples_returned('{index}'::regclass)"))
         await conn.rollback()
-    assert len(claimed) == BATCH
+    return len(claimed), int(read)
+
+
+@requires_postgres
+async def test_a_claim_reads_its_picked_rows_by_primary_key_when_the_statistics_say_none_are_due(
+        hub, flow, register, receiver) -> None:
+    partner = (await register(receiver, codes=("PLAN_BURST",)))["partner"]["id"]
+    await _outbox(hub, partner, "PLAN_BURST", await flow.case_in("REVIEWED"), DeliveryState.DELIVERED)
+    await _analyze(hub)  # the statistics of a settled outbox: all delivered
+    async with hub.engine.begin() as conn:  # the burst: every message due at once
+        await conn.execute(text("UPDATE delivery_messages SET state = 'QUEUED' WHERE partner_id = :p"), {"p": partner})
+
+    claimed, read = await _claim(hub, "ix_delivery_messages_partner_due")
+    assert claimed == BATCH
     # The pick reads the partner's front (BATCH entries); the picked rows come by primary key.
     assert read <= 2 * BATCH, f"{read} entries of the due index read for a claim of {BATCH}"
 
@@ -63,27 +76,10 @@ async def test_a_claim_takes_its_rows_by_primary_key_when_the_statistics_were_ta
     CPU per message instead of 0.15, for the whole run, until the next autoanalyze)."""
     partner = (await register(receiver, codes=("PLAN_EMPTY",)))["partner"]["id"]
     case_id = await flow.case_in("REVIEWED")
-    async with hub.engine.connect() as conn:  # the statistics of an outbox cleared out
-        await conn.execute(text("ANALYZE delivery_messages"))
-        await conn.commit()
-    now = utcnow()
-    referrals = [{"id": new_id(), "case_id": case_id, "programme_code": "PLAN_EMPTY", "partner_id": partner,
-                  "reason": "burst", "status": ReferralStatus.COMPLETED, "created_by": "test", "created_at": now,
-                  "updated_at": now, "version": 1} for _ in range(DUE)]
-    async with hub.engine.begin() as conn:  # then a burst, all due
-        await conn.execute(insert(Referral), referrals)
-        await conn.execute(insert(DeliveryMessage), [
-            {"id": new_message_id(), "referral_id": r["id"], "partner_id": partner, "event_type": "referral.requested",
-             "body": "{}", "state": DeliveryState.QUEUED, "attempts": 0, "round_start": 0, "next_attempt_at": now,
-             "created_at": now, "updated_at": now} for r in referrals])
+    await _analyze(hub)  # the statistics of an outbox cleared out
+    await _outbox(hub, partner, "PLAN_EMPTY", case_id, DeliveryState.QUEUED)  # then a burst, all due
 
-    async with hub.engine.connect() as conn:
-        claimed = (await conn.execute(text(
-            "SELECT id FROM slrt_claim_deliveries('plan-test', now() + interval '60 seconds', now(), 1000, :n)"),
-            {"n": BATCH})).all()
-        read = await conn.scalar(text(
-            "SELECT pg_stat_get_xact_tuples_returned('pk_delivery_messages'::regclass)"))
-        await conn.rollback()
-    assert len(claimed) == BATCH
+    claimed, read = await _claim(hub, "pk_delivery_messages")
+    assert claimed == BATCH
     # The take and the update each find the BATCH picked rows by key.
     assert read <= 4 * BATCH, f"{read} primary-key entries read for a claim of {BATCH}"
