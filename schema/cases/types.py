@@ -21,7 +21,7 @@ from schema.permissions import requires
 from schema.people.types import HOUSEHOLD, SUBJECTS, Household, Person
 from schema.plain_fields import plain
 from schema.relations import Relation
-from schema.screening.resolve import screening_of
+from schema.screening.resolve import from_screening
 from schema.screening.types import NotEvaluatedRule, SuggestedReferral
 
 from schema.context import Context
@@ -142,16 +142,18 @@ class Case:
         return actions_for(info.context.actor, self.status, self.recorded_by)
 
     @strawberry.field(description="programmes the needs screening suggests from the household's joined data "
-                                  "(rules: hub/screening/rules.json or SLRT_SCREENING_RULES)")
-    async def suggested_referrals(self, info: Info[Context, None]) -> list[SuggestedReferral]:
-        result = await screening_of(info, self.household_id)
-        return [SuggestedReferral.from_suggestion(s, info) for s in result.suggestions] if result else []
+                                  "(rules: hub/screening/rules.json or SLRT_SCREENING_RULES)", metadata=plain())
+    def suggested_referrals(self, info: Info[Context, None]) -> list[SuggestedReferral]:
+        # plain and synchronous once the screening's data is loaded (schema/screening/resolve.py)
+        return from_screening(info, self.household_id,
+                              lambda result: [SuggestedReferral.from_suggestion(s, info) for s in result.suggestions])
 
     @strawberry.field(description="screening rules not evaluated: a connector they read was down, or carries "
-                                  "personal data the caller may not read; \"not evaluated\" is never \"no need\"")
-    async def screening_not_evaluated(self, info: Info[Context, None]) -> list[NotEvaluatedRule]:
-        result = await screening_of(info, self.household_id)
-        return [NotEvaluatedRule.from_gap(n) for n in result.not_evaluated] if result else []
+                                  "personal data the caller may not read; \"not evaluated\" is never \"no need\"",
+                      metadata=plain())
+    def screening_not_evaluated(self, info: Info[Context, None]) -> list[NotEvaluatedRule]:
+        return from_screening(info, self.household_id,
+                              lambda result: [NotEvaluatedRule.from_gap(n) for n in result.not_evaluated])
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> Case | None:
