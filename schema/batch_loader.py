@@ -78,6 +78,14 @@ class BatchLoader(Generic[K, V]):
             self._pending.add(key)
         return future
 
+    def start_all(self, keys: Iterable[K]) -> None:
+        """Start fetching, in one call, every key of `keys` neither loaded nor being fetched;
+        a later `load_all` or `load` of them waits for that call."""
+        missing = [k for k in dict.fromkeys(keys) if k not in self._loaded and k not in self._pending]
+        if missing:
+            self._pending.update(missing)
+            self._start(missing)
+
     async def load_all(self, keys: Iterable[K]) -> None:
         """Fetch every key of `keys` not loaded yet, in one call, and wait for all of them.
 

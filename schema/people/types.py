@@ -29,7 +29,7 @@ def require_pii(info: Info[Context, None]) -> None:
 HOUSEHOLD = Relation.batched(lambda ctx: ctx.loaders.household, lambda owner: owner.household_id,
                              lambda row: Household.from_row(row) if row else None, "Household")
 MEMBERS = Relation.batched(lambda ctx: ctx.loaders.members, lambda household: str(household.id),
-                           lambda rows: [Person.from_row(p) for p in rows], "Person")
+                           lambda rows: [Person.from_row(p) for p in rows], "Person", keyed_like_parent=True)
 SUBJECTS = Relation.batched(lambda ctx: ctx.loaders.subjects, lambda case: str(case.id),
                             lambda rows: [Person.from_row(p) for p in rows], "Person")
 
