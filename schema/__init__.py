@@ -31,6 +31,7 @@ from schema.extensions.metrics import OperationMetrics
 from schema.extensions.pii_guard import PiiGuard
 from schema.extensions.request_errors import RequestErrors
 from schema.enum_output import install as install_enum_output
+from schema.execution import HubExecutionContext, mark_leaf_attributes
 from schema.plain_fields import install as install_plain_fields
 from schema.extensions.tracing import OperationTracing
 from schema.people.queries import PeopleQueries
@@ -58,7 +59,7 @@ class HubSchema(strawberry.federation.Schema):
     def __init__(self, *args: Any, connectors: Iterable[type[Connector[Any]]] = (), **kwargs: Any) -> None:
         self._connector_fields = connector_fields(connectors)  # before the types are converted
         super().__init__(*args, **kwargs)
-        install_plain_fields(self._schema)
+        mark_leaf_attributes(install_plain_fields(self._schema))
         install_enum_output(self._schema)
 
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
@@ -97,6 +98,6 @@ def build_schema(debug: bool = False, limits: QueryLimits | None = None, max_bat
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     chosen = discover().values() if connectors is None else connectors
     return HubSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions, federation_version=FEDERATION_VERSION,
-                     connectors=chosen,
+                     connectors=chosen, execution_context_class=HubExecutionContext,
                              config=StrawberryConfig(disable_field_suggestions=not debug,
                                                      batching_config={"max_operations": max_batch}))

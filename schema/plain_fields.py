@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLSchema
+from graphql import GraphQLField, GraphQLObjectType, GraphQLSchema
 from strawberry.types.field import StrawberryField
 
 PLAIN = "slrt.plain"
@@ -33,9 +33,11 @@ def plain(**metadata: Any) -> dict[str, Any]:
     return {PLAIN: True, **metadata}
 
 
-def install(schema: GraphQLSchema) -> None:
-    """Give attribute fields and `plain` fields of every object type but the roots a direct resolver."""
+def install(schema: GraphQLSchema) -> list[tuple[GraphQLField, str]]:
+    """Give attribute fields and `plain` fields of every object type but the roots a direct
+    resolver; returns the attribute fields, each with the attribute it reads."""
     roots = {schema.query_type, schema.mutation_type, schema.subscription_type}
+    attributes: list[tuple[GraphQLField, str]] = []
     for type_ in schema.type_map.values():
         if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__") or type_ in roots:
             continue
@@ -45,8 +47,10 @@ def install(schema: GraphQLSchema) -> None:
                 continue
             if definition.base_resolver is None:
                 field.resolve = _attribute(definition.python_name)
+                attributes.append((field, definition.python_name))
             elif (definition.metadata or {}).get(PLAIN):
                 field.resolve = _plain_resolver(type_.name, definition)
+    return attributes
 
 
 def _attribute(name: str) -> Callable[[Any, Any], Any]:
