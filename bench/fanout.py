@@ -36,7 +36,7 @@ import aiohttp
 import httpx
 
 from auth.roles import Role
-from connectors.sdk import ConnectorSettings, discover
+from connectors.sdk import ConnectorSettings, Entity, discover
 from connectors.sdk.runtime_hooks import CallRecord
 from connectors.simulators import SIMULATORS
 from hub.asgi import create_app
@@ -204,6 +204,10 @@ async def _measure(live: Hub, cached: Hub, settings: Settings, bases: dict[str, 
             times[label].append(elapsed)
     for client, _ in clients.values():
         await client.aclose()
+    for runtime in live.connectors.runtimes.values():
+        runtime.hooks.remove(seen)
+    bare = await _bare_calls(live, body, rounds)
+    slowdown = _after_idle_slowdown(latency_ms, rounds)
 
     print(f"\nunified case graph: {len(body['data']['cases']['edges'])} cases, {members} members, "
           f"5 connectors, simulators at {latency_ms:.0f} ms, {rounds} rounds each (interleaved)\n")
@@ -230,6 +234,44 @@ async def _measure(live: Hub, cached: Hub, settings: Settings, bases: dict[str, 
     own = [(a - qa) - (b - qb) for a, qa, b, qb in zip(times["live"], queued["live"][-rounds:], times["cached"],
                                                         queued["cached"][-rounds:], strict=True)]
     print(f"median of per-round differences without the time the hub waited for a CPU: {_pct(own, 0.5):.1f} ms")
+    print(f"\ncontext, not the target:\n  the same five calls made together outside any query (the systems and the wire, "
+          f"no query around them): p50 {_pct(bare, 0.5):.1f} ms\n  Python work right after a {latency_ms:.0f} ms wait "
+          f"runs {slowdown * 100:+.0f}% against the same work back to back on this machine: the live query's "
+          f"completion, after its wait, pays that; the cached query's does not")
+
+
+async def _bare_calls(hub: Hub, body: dict[str, Any], rounds: int) -> list[float]:
+    """The five upstream loads of the query, with its keys, made together with nothing around them."""
+    households = [e["node"]["household"] for e in body["data"]["cases"]["edges"]]
+    keys = {Entity.HOUSEHOLD: [h["kkNumber"] for h in households],
+            Entity.PERSON: [m["nik"] for h in households for m in h["members"]]}
+    runtimes = list(hub.connectors.runtimes.values())
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        await asyncio.gather(*(r.load_many(keys[r.connector.extends]) for r in runtimes))
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def _after_idle_slowdown(latency_ms: float, pairs: int) -> float:
+    """How much slower a fixed piece of Python work runs right after sleeping `latency_ms`
+    than right after the same work: on a virtual machine an idle core comes back slower
+    (caches, frequency), which is part of what a query that waits for upstreams pays."""
+    def work() -> float:
+        started = time.perf_counter()
+        table: dict[int, str] = {}
+        for i in range(40_000):
+            table[i % 977] = str(i)
+        return time.perf_counter() - started
+
+    back_to_back, after_idle = [], []
+    for _ in range(pairs):
+        work()
+        back_to_back.append(work())
+        time.sleep(latency_ms / 1000)
+        after_idle.append(work())
+    return _pct(after_idle, 0.5) / _pct(back_to_back, 0.5) - 1
 
 
 def main() -> None:
