@@ -1,6 +1,6 @@
 """Connector fan-out: the unified case graph query with live simulators vs. from cache.
 
-    .venv/bin/python bench/fanout.py [--cases 50] [--rounds 40] [--latency-ms 20]
+    .venv/bin/python bench/fanout.py [--cases 50] [--rounds 40] [--latency-ms 20] [--profile]
 
 A fresh SQLite database gets the demo households (4 members each); the simulators run at a
 fixed latency, one `slrt-hub simulators` process per connector. Two hubs read the same database: one with every
@@ -118,7 +118,7 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
 
 
-async def bench(cases: int, rounds: int, latency_ms: float) -> None:
+async def bench(cases: int, rounds: int, latency_ms: float, profile: bool = False) -> None:
     # `slrt-hub simulators` as a deployment runs it, one process per connector so that the
     # simulators' own work (200 synthetic records a call) runs in parallel, like five systems
     bases, processes = {}, []
@@ -141,6 +141,8 @@ async def bench(cases: int, rounds: int, latency_ms: float) -> None:
             try:
                 await seed_demo(live.cases, live.areas, per_village=-(-cases // 9))
                 await _measure(live, cached, settings, bases, cases, rounds, latency_ms)
+                if profile:
+                    await _profile(cached, settings, cases, rounds)
             finally:
                 await live.close()
                 await cached.close()
@@ -300,13 +302,53 @@ async def _wire_only(hub: Hub, body: dict[str, Any], rounds: int) -> list[float]
     return times[1:]
 
 
+async def _profile(hub: Hub, settings: Settings, cases: int, rounds: int) -> None:
+    """Counts, not times (steady on a noisy machine): per cached query, the Python function
+    calls (cProfile), the asyncio tasks created and graphql-core's `execute_field` calls."""
+    import cProfile
+    import pstats
+
+    token = hub.issuer.issue(subject="bench", role=Role.FRONT_OFFICE, area="3275")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(settings, hub)),
+                                 base_url="http://bench.test", headers={"authorization": f"Bearer {token}"}) as client:
+        async def once() -> None:
+            response = await client.post("/graphql", json={"query": QUERY, "variables": {"first": cases}})
+            if response.status_code != 200 or "errors" in response.json():
+                raise RuntimeError(f"query failed: {response.text[:300]}")
+
+        await once()
+        loop = asyncio.get_running_loop()
+        tasks = [0]
+
+        def counting(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
+            tasks[0] += 1
+            return asyncio.Task(coro, loop=loop, **kwargs)
+
+        loop.set_task_factory(counting)  # type: ignore[arg-type]
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            for _ in range(rounds):
+                await once()
+        finally:
+            profiler.disable()
+            loop.set_task_factory(None)
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    calls = sum(entry[1] for entry in stats.values())
+    fields = sum(entry[1] for key, entry in stats.items() if key[2] == "execute_field" and "graphql" in key[0])
+    print(f"\nper cached query, {rounds} rounds: {calls / rounds:,.0f} Python calls, {tasks[0] / rounds:.0f} asyncio "
+          f"tasks, {fields / rounds:,.0f} execute_field calls")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--profile", action="store_true",
+                        help="then count, per cached query: Python calls, asyncio tasks, execute_field calls")
     args = parser.parse_args()
-    asyncio.run(bench(args.cases, args.rounds, args.latency_ms))
+    asyncio.run(bench(args.cases, args.rounds, args.latency_ms, args.profile))
 
 
 if __name__ == "__main__":
