@@ -88,3 +88,25 @@ async def test_connectors_query_needs_case_read_or_admin(hub: Hub, as_role, simu
 
     assert len(admin["data"]["connectors"]) == 5
     assert partner["data"] is None and partner["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_the_case_graph_audits_every_clear_number_it_returns_once(
+        hub: Hub, as_role, simulators: Simulators) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13's guard: however the graph is executed (prefetch, screening at once, leaves in
+    the field loop), each NIK and KK a query shows in clear has one audit entry, and none more."""
+    import json
+    import re
+
+    await seed_demo(hub.cases, hub.areas)
+    result = await as_role(Role.FRONT_OFFICE, "3275")(CASE_GRAPH, first=20)
+    assert "errors" not in result, result.get("errors")
+
+    shown = set(re.findall(r"(?<!\d)\d{16}(?!\d)", json.dumps(result["data"])))
+    cases = nodes(result)
+    kks = {c["household"]["kkNumber"] for c in cases}
+    niks = {m["nik"] for c in cases for m in c["household"]["members"]}
+    assert shown == kks | niks and len(niks) == 80  # in clear: the caller holds pii:read
+    entries = (await hub.audit.page(1000)).entries
+    assert {e.operation for e in entries} == {"query cases"}
+    assert sorted((e.subject_kind.value, e.subject_number) for e in entries) == sorted(
+        [("KK", kk) for kk in kks] + [("NIK", nik) for nik in niks])
