@@ -247,11 +247,16 @@ async def _measure(live: Hub, cached: Hub, settings: Settings, bases: dict[str, 
           f"and records): p50 {_pct(bare, 0.5):.1f} ms")
 
 
+def _keys(body: dict[str, Any]) -> dict[Entity, list[str]]:
+    """The keys the query's connector loads used: its households' KKs, its members' NIKs."""
+    households = [e["node"]["household"] for e in body["data"]["cases"]["edges"]]
+    return {Entity.HOUSEHOLD: [h["kkNumber"] for h in households],
+            Entity.PERSON: [m["nik"] for h in households for m in h["members"]]}
+
+
 async def _bare_calls(hub: Hub, body: dict[str, Any], rounds: int) -> list[float]:
     """The five upstream loads of the query, with its keys, made together with nothing around them."""
-    households = [e["node"]["household"] for e in body["data"]["cases"]["edges"]]
-    keys = {Entity.HOUSEHOLD: [h["kkNumber"] for h in households],
-            Entity.PERSON: [m["nik"] for h in households for m in h["members"]]}
+    keys = _keys(body)
     runtimes = list(hub.connectors.runtimes.values())
     times = []
     for _ in range(rounds):
@@ -277,9 +282,7 @@ class _Capture(Http):
 async def _wire_only(hub: Hub, body: dict[str, Any], rounds: int) -> list[float]:
     """The five requests the connectors send for the query's keys, sent together and their
     answers read, nothing parsed or built: what the systems and the wire alone take."""
-    households = [e["node"]["household"] for e in body["data"]["cases"]["edges"]]
-    keys = {Entity.HOUSEHOLD: [h["kkNumber"] for h in households],
-            Entity.PERSON: [m["nik"] for h in households for m in h["members"]]}
+    keys = _keys(body)
     requests = []
     async with aiohttp.ClientSession() as session:
         for runtime in hub.connectors.runtimes.values():

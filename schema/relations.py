@@ -118,14 +118,10 @@ async def prefetch(info: Info, objects: Sequence[Any], type_name: str, path: Seq
 async def _level(info: Info, objects: Sequence[Any], type_name: str, selections: list[Selection]) -> None:
     if not objects or not selections:
         return
-    fields = info.schema._schema.get_type(type_name).fields  # graphql-core's type, as the limits read it
     gating, leaves = [], []
-    for name, subselections in _collect(selections, type_name).items():
-        definition = fields[name].extensions.get("strawberry-definition") if name in fields else None
-        relation = (getattr(definition, "metadata", None) or {}).get(RELATION)
-        if relation is not None and (relation.allowed is None or relation.allowed(info)):
-            step = _load(info, relation, objects, subselections)
-            (gating if relation.children is not None and subselections else leaves).append(step)
+    for relation, subselections in _relations(info, type_name, selections):
+        step = _load(info, relation, objects, subselections)
+        (gating if relation.children is not None and subselections else leaves).append(step)
     # Loads start in this order: first those the next level waits for (a household's members),
     # then the leaves (its connector records), each group in document order.
     if gating or leaves:
@@ -156,14 +152,20 @@ async def _load(info: Info, relation: Relation, objects: Sequence[Any], selectio
 def _keyed_like_parent(info: Info, relation: Relation, selections: list[Selection]) -> list[Relation]:
     if relation.child_type is None or not selections:
         return []
-    fields = info.schema._schema.get_type(relation.child_type).fields
+    return [child for child, subselections in _relations(info, relation.child_type, selections)
+            if child.keyed_like_parent and subselections]
+
+
+def _relations(info: Info, type_name: str, selections: list[Selection]) -> list[tuple[Relation, list[Selection]]]:
+    """The relations of `type_name` the selection asks for and the caller may have loaded,
+    each with the selections under it, in document order."""
+    fields = info.schema._schema.get_type(type_name).fields  # graphql-core's type, as the limits read it
     found = []
-    for name, subselections in _collect(selections, relation.child_type).items():
+    for name, subselections in _collect(selections, type_name).items():
         definition = fields[name].extensions.get("strawberry-definition") if name in fields else None
-        child = (getattr(definition, "metadata", None) or {}).get(RELATION)
-        if (child is not None and child.keyed_like_parent and subselections
-                and (child.allowed is None or child.allowed(info))):
-            found.append(child)
+        relation = (getattr(definition, "metadata", None) or {}).get(RELATION)
+        if relation is not None and (relation.allowed is None or relation.allowed(info)):
+            found.append((relation, subselections))
     return found
 
 
